@@ -1,0 +1,22 @@
+"""URLs on the base domain: sign-in, choosing an organisation, invitations, operators."""
+
+from django.urls import path
+
+from send_platform import views as platform_views
+from tenants import views
+
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("sign-in/", views.sign_in, name="sign-in"),
+    path("sign-out/", views.sign_out, name="sign-out"),
+    path("two-factor/", views.two_factor, name="two-factor"),
+    path("organisations/", views.choose_organisation, name="choose-organisation"),
+    path("organisations/<slug:slug>/go/", views.go_to_organisation, name="go-to-organisation"),
+    path("invitations/<str:token>/", views.accept_invitation, name="accept-invitation"),
+    path("operator/organisations/", views.operator_organisations, name="operator-organisations"),
+    path("health/", platform_views.health, name="health"),
+]
+
+handler403 = "send_platform.views.permission_denied"
+handler404 = "send_platform.views.page_not_found"
+handler500 = "send_platform.views.server_error"

@@ -1,0 +1,320 @@
+"""Cairn settings: one file, everything that differs between machines comes from the environment.
+
+Development needs no variables at all: the database is the embedded PostgreSQL, the broker is
+kombu's filesystem transport, both in the data folder (`CAIRN_DATA_DIR`, default `.data/`).
+Production (`CAIRN_ENV=production`) refuses to start unless the unsafe defaults are replaced.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+
+def env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(env("CAIRN_DATA_DIR", str(BASE_DIR / ".data"))).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+CAIRN_ENV = env("CAIRN_ENV", "development")
+PRODUCTION = CAIRN_ENV == "production"
+DEBUG = env_bool("DEBUG", not PRODUCTION)
+
+
+def _secret_key() -> str:
+    key = env("SECRET_KEY")
+    if key:
+        return key
+    if PRODUCTION:
+        raise ImproperlyConfigured("SECRET_KEY must be set when CAIRN_ENV=production.")
+    # Development: generated once and kept, so sessions survive restarts.
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+
+# Sub-domain routing: `<organisation>.<BASE_DOMAIN>`; the base domain itself is the public site.
+BASE_DOMAIN = env("BASE_DOMAIN", "localhost")
+ALLOWED_HOSTS = [BASE_DOMAIN, f".{BASE_DOMAIN}"] + [
+    h for h in (env("EXTRA_ALLOWED_HOSTS", "") or "").split(",") if h
+]
+if not PRODUCTION:
+    ALLOWED_HOSTS += ["testserver", "127.0.0.1"]
+
+# --- Applications ------------------------------------------------------------------------
+SHARED_APPS = [
+    "django_tenants",
+    "send_platform.apps.PlatformConfig",
+    "tenants",
+    "send_core.audit",
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django.forms",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "rest_framework",
+    "drf_spectacular",
+    "graphene_django",
+    "integrations",
+]
+TENANT_APPS = [
+    "django.contrib.contenttypes",
+    "send_core.audit",
+    "send_core",
+]
+INSTALLED_APPS = SHARED_APPS + [a for a in TENANT_APPS if a not in SHARED_APPS]
+
+TENANT_MODEL = "tenants.Organisation"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+PUBLIC_SCHEMA_NAME = "public"
+# New organisations are cloned from this migrated, empty schema instead of migrated one by one.
+CAIRN_TEMPLATE_SCHEMA = "cairn_template"
+TENANT_BASE_SCHEMA = CAIRN_TEMPLATE_SCHEMA
+DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+
+MIDDLEWARE = [
+    "tenants.middleware.OrganisationMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "tenants.middleware.MembershipMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "send_platform.urls"
+PUBLIC_SCHEMA_URLCONF = "send_platform.public_urls"
+WSGI_APPLICATION = "send_platform.wsgi.application"
+ASGI_APPLICATION = "send_platform.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "tenants.context_processors.organisation",
+            ],
+        },
+    }
+]
+FORM_RENDERER = "send_platform.forms.GovukFormRenderer"
+
+# --- Database ----------------------------------------------------------------------------
+DATABASE_URL = env("DATABASE_URL")
+CONN_MAX_AGE = int(env("CONN_MAX_AGE", "300"))  # finite: many schemas cost memory per connection
+if DATABASE_URL:
+    import dj_database_url
+
+    _db = dj_database_url.parse(DATABASE_URL, conn_max_age=CONN_MAX_AGE)
+else:
+    from send_platform.embedded import database_settings
+
+    _db = database_settings(DATA_DIR)
+    _db["CONN_MAX_AGE"] = CONN_MAX_AGE
+_db["ENGINE"] = "django_tenants.postgresql_backend"
+_db.setdefault("TEST", {})
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache: keys carry the schema so organisations never read each other's entries -------
+_cache_url = env("CACHE_URL")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache"
+        if _cache_url
+        else "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": _cache_url or "cairn",
+        "KEY_FUNCTION": "django_tenants.cache.make_key",
+        "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+    }
+}
+
+# --- People and sign-in ------------------------------------------------------------------
+AUTH_USER_MODEL = "tenants.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "sign-in"
+# Staff must use a second factor when this is on (always on in production unless overridden).
+CAIRN_REQUIRE_2FA = env_bool("CAIRN_REQUIRE_2FA", PRODUCTION)
+OTP_TOTP_ISSUER = "Cairn"
+CAIRN_INVITATION_MAX_AGE = timedelta(days=int(env("CAIRN_INVITATION_DAYS", "7")))
+CAIRN_HANDOFF_MAX_AGE = timedelta(seconds=60)
+
+# Failed sign-ins: five per account and address, then a 15-minute cool-off.
+AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "email"
+AXES_LOCKOUT_TEMPLATE = "errors/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
+SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(8 * 3600)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
+SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'", f"*.{BASE_DOMAIN}:*", f"{BASE_DOMAIN}:*", f"https://*.{BASE_DOMAIN}"],
+    }
+}
+
+# --- Static files ------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "build" / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(DATA_DIR / "media")}},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+# --- APIs --------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Cairn API",
+    "DESCRIPTION": "SEND records for schools, trusts and local authorities.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# --- Celery: the tenant travels with every task -------------------------------------------
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", "filesystem://")
+_broker_dir = DATA_DIR / "broker"
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    for sub in ("queue", "processed"):
+        (_broker_dir / sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_dir / "queue"),
+        "data_folder_out": str(_broker_dir / "queue"),
+        "processed_folder": str(_broker_dir / "processed"),
+        "store_processed": False,
+    }
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", f"file://{DATA_DIR / 'celery-results'}")
+if CELERY_RESULT_BACKEND.startswith("file://"):
+    (DATA_DIR / "celery-results").mkdir(parents=True, exist_ok=True)
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE: dict = {}
+
+# Functions that add demo records to the demo organisations, in order (see `seed_demo`).
+CAIRN_DEMO_SEEDERS: list[str] = []
+
+# --- Sentry: nothing personal leaves -------------------------------------------------------
+SENTRY_DSN = env("SENTRY_DSN")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "pgserver": {"level": "WARNING"}},
+}
+
+
+def check_production_settings() -> None:
+    """Refuse to run production with a development default left in place."""
+    problems = []
+    if DEBUG:
+        problems.append("DEBUG must be off")
+    if not DATABASE_URL:
+        problems.append("DATABASE_URL must point at a managed PostgreSQL")
+    if CELERY_BROKER_URL.startswith("filesystem://"):
+        problems.append("CELERY_BROKER_URL must point at Redis or RabbitMQ")
+    if len(SECRET_KEY) < 40:
+        problems.append("SECRET_KEY must be at least 40 characters")
+    if BASE_DOMAIN == "localhost":
+        problems.append("BASE_DOMAIN must be the real domain")
+    if not env("CAIRN_MASTER_KEY"):
+        problems.append("CAIRN_MASTER_KEY must be set (documents are encrypted under it)")
+    if problems:
+        raise ImproperlyConfigured("Unsafe production settings: " + "; ".join(problems) + ".")
+
+
+if PRODUCTION:
+    check_production_settings()
+
+# Documents and exchange payloads are encrypted under keys derived from this master key.
+CAIRN_MASTER_KEY = env("CAIRN_MASTER_KEY") or SECRET_KEY
+
+if SENTRY_DSN:
+    from send_platform.sentry import init_sentry
+
+    init_sentry(SENTRY_DSN, environment=CAIRN_ENV)

@@ -1,0 +1,19 @@
+"""URLs on an organisation's own host (`<slug>.<BASE_DOMAIN>`)."""
+
+from django.urls import include, path
+
+from send_platform import views as platform_views
+from tenants import views
+
+urlpatterns = [
+    path("", views.organisation_home, name="organisation-home"),
+    path("auth/handoff/", views.handoff, name="handoff"),
+    path("sign-out/", views.sign_out, name="sign-out"),
+    path("staff/", views.staff, name="staff"),
+    path("health/", platform_views.health, name="health"),
+    path("", include("send_core.urls")),
+]
+
+handler403 = "send_platform.views.permission_denied"
+handler404 = "send_platform.views.page_not_found"
+handler500 = "send_platform.views.server_error"

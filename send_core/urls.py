@@ -1,0 +1,3 @@
+"""A school's SEND pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,81 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+
+from .models import Organisation, Phase
+from .roles import ROLES_BY_KIND, OrganisationKind, Role
+
+
+class SignInForm(forms.Form):
+    email = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password = forms.CharField(
+        label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+
+class TokenForm(forms.Form):
+    token = forms.RegexField(
+        label="Code from your authenticator app",
+        regex=r"^\d{6}$",
+        error_messages={"invalid": "Enter the 6-digit code from your authenticator app."},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class AcceptInvitationForm(forms.Form):
+    full_name = forms.CharField(label="Full name", max_length=150)
+    password = forms.CharField(label="Choose a password", strip=False, widget=forms.PasswordInput)
+    password_again = forms.CharField(label="Type the password again", strip=False, widget=forms.PasswordInput)
+
+    def __init__(self, *args, email: str, **kwargs):
+        self.email = email
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", "The passwords do not match.")
+        elif data.get("password"):
+            try:
+                password_validation.validate_password(data["password"])
+            except ValidationError as error:
+                self.add_error("password", error)
+        return data
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label="Email address")
+    role = forms.ChoiceField(label="Role")
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = ROLES_BY_KIND[organisation.kind]
+        self.fields["role"].choices = [(r.value, r.label) for r in Role if r in allowed]
+
+
+class ProvisionForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Kind of organisation",
+        choices=[(k.value, k.label) for k in OrganisationKind if k != OrganisationKind.PLATFORM],
+    )
+    name = forms.CharField(label="Name", max_length=200)
+    slug = forms.SlugField(label="Web address", help_text="Lower-case letters, digits and hyphens: becomes <slug>.<domain>")
+    urn = forms.CharField(label="URN", required=False, max_length=6)
+    la_code = forms.CharField(label="LA code", required=False, max_length=3)
+    establishment_number = forms.CharField(label="Establishment number", required=False, max_length=4)
+    phase = forms.ChoiceField(label="Phase", required=False, choices=[("", "Not a school")] + list(Phase.choices))
+    local_authority = forms.ModelChoiceField(
+        label="Local authority",
+        required=False,
+        queryset=Organisation.objects.filter(kind=OrganisationKind.LOCAL_AUTHORITY),
+    )
+    trust = forms.ModelChoiceField(
+        label="Trust (academies only)", required=False, queryset=Organisation.objects.filter(kind=OrganisationKind.TRUST)
+    )
+    first_member_email = forms.EmailField(label="First member's email", help_text="They are invited as SENCO, SEND lead or SEN manager.")
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if Organisation.objects.filter(slug=slug).exists():
+            raise ValidationError("An organisation already uses this web address.")
+        return slug

@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils.module_loading import import_string
+
+from tenants.demo import DEMO_PASSWORD, SCHOOLS, demo_sign_ins, seed_demo_organisations
+
+
+class Command(BaseCommand):
+    help = "Load the demo organisations, people and (through seeders) children. Safe to run twice."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", default="8000")
+
+    def handle(self, *args, **options):
+        organisations = seed_demo_organisations()
+        # Other parts of Cairn add their demo records (pupils, plans, cases) in this order.
+        for path in settings.CAIRN_DEMO_SEEDERS:
+            import_string(path)(organisations)
+        port = options["port"]
+        base = settings.BASE_DOMAIN
+        self.stdout.write(self.style.SUCCESS("\nCairn demo is ready.\n"))
+        self.stdout.write(f"  Sign in:     http://{base}:{port}/sign-in/")
+        self.stdout.write(f"  Operator:    http://{base}:{port}/operator/organisations/")
+        for slug in ("westmere", "riverstone", *(s.slug for s in SCHOOLS)):
+            self.stdout.write(f"  {organisations[slug].name:<32} http://{slug}.{base}:{port}/")
+        self.stdout.write(f"\n  Every demo sign-in uses the password: {DEMO_PASSWORD}\n")
+        for organisation, role, email in demo_sign_ins():
+            self.stdout.write(f"  {organisation:<32} {role:<26} {email}")
+        self.stdout.write("")

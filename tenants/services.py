@@ -1,0 +1,236 @@
+"""Acts on organisations and people: provisioning, off-boarding, invitations, memberships."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.utils import timezone
+from django_tenants.clone import CloneSchema
+from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
+
+from send_core.audit.models import AuditAction
+from send_core.audit.services import record_event
+
+from .models import Domain, Invitation, Membership, Organisation, User, validate_role_for_kind
+from .roles import OrganisationKind, Role
+
+INVITATION_SALT = "cairn.invitation"
+
+
+# --- The template schema -------------------------------------------------------------------
+
+
+def prepare_template_schema(*, verbosity: int = 0) -> None:
+    """Create (if missing) and migrate the empty schema every new organisation is cloned from."""
+    name = settings.CAIRN_TEMPLATE_SCHEMA
+    if not schema_exists(name):
+        with connection.cursor() as cursor:
+            cursor.execute(f'CREATE SCHEMA "{name}"')
+    call_command(
+        "migrate_schemas",
+        tenant=True,
+        schema_name=name,
+        interactive=False,
+        verbosity=verbosity,
+    )
+    connection.set_schema_to_public()
+
+
+# --- Provisioning ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProvisionedOrganisation:
+    organisation: Organisation
+    domain: Domain
+    invitation: Invitation | None
+    seconds: float
+
+
+def domain_for(slug: str) -> str:
+    return f"{slug}.{settings.BASE_DOMAIN}"
+
+
+def schema_name_for(slug: str) -> str:
+    return "org_" + slug.replace("-", "_")
+
+
+@transaction.atomic
+def provision_organisation(
+    *,
+    kind: str,
+    name: str,
+    slug: str,
+    first_member_email: str | None = None,
+    first_member_role: str | None = None,
+    invited_by: User | None = None,
+    clone: bool = True,
+    **fields,
+) -> ProvisionedOrganisation:
+    """Create an organisation, its schema (cloned from the template), its domain and first invitation.
+
+    `clone=False` runs every migration instead; it exists for the provisioning benchmark.
+    """
+    started = time.perf_counter()
+    organisation = Organisation(kind=kind, name=name, slug=slug, schema_name=schema_name_for(slug), **fields)
+    organisation.full_clean()
+    if first_member_email:
+        role = first_member_role or default_first_role(kind)
+        validate_role_for_kind(role, kind)
+    organisation.save()
+
+    if clone:
+        template = settings.CAIRN_TEMPLATE_SCHEMA
+        if not schema_exists(template):
+            raise RuntimeError(
+                f"The template schema {template!r} is missing: run `manage.py prepare_template_schema`."
+            )
+        # The template carries its django_migrations rows, so the clone is fully migrated.
+        CloneSchema().clone_schema(template, organisation.schema_name, "DATA")
+    else:
+        organisation.create_schema(check_if_exists=False, sync_schema=True, verbosity=0)
+    connection.set_schema_to_public()
+
+    domain = Domain.objects.create(domain=domain_for(slug), tenant=organisation, is_primary=True)
+    invitation = None
+    if first_member_email:
+        invitation = invite_member(
+            organisation=organisation,
+            email=first_member_email,
+            role=first_member_role or default_first_role(kind),
+            invited_by=invited_by,
+        )
+    record_event(
+        actor=invited_by,
+        action=AuditAction.PROVISION,
+        object_type="organisation",
+        object_id=organisation.pk,
+        summary=f"Provisioned {organisation.get_kind_display().lower()} {organisation.slug}",
+    )
+    return ProvisionedOrganisation(organisation, domain, invitation, time.perf_counter() - started)
+
+
+def default_first_role(kind: str) -> str:
+    return {
+        OrganisationKind.SCHOOL: Role.SENCO,
+        OrganisationKind.TRUST: Role.SEND_LEAD,
+        OrganisationKind.LOCAL_AUTHORITY: Role.SEN_MANAGER,
+        OrganisationKind.PLATFORM: Role.OPERATOR,
+    }[kind]
+
+
+def offboard_organisation(*, organisation: Organisation, actor: User | None = None) -> Path:
+    """Export everything in an organisation's schema to a compressed file, then drop the schema.
+
+    The export is written (and flushed) before anything is dropped; if it fails, nothing is lost.
+    """
+    if organisation.schema_name == get_public_schema_name():
+        raise ValidationError("The platform itself cannot be off-boarded.")
+    if organisation.academies.exists() or organisation.maintained_schools.exists():
+        raise ValidationError(f"{organisation} still has schools linked to it; move or off-board them first.")
+    export_dir = Path(settings.DATA_DIR) / "exports"
+    export_dir.mkdir(parents=True, exist_ok=True)
+    path = export_dir / f"{organisation.slug}-{timezone.now():%Y%m%dT%H%M%S}.json.gz"
+    buffer = io.StringIO()
+    with schema_context(organisation.schema_name):
+        tenant_labels = [label.split(".")[-1] for label in settings.TENANT_APPS if not label.startswith("django.")]
+        call_command("dumpdata", *tenant_labels, format="json", stdout=buffer, verbosity=0)
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        fh.write(buffer.getvalue())
+    path.chmod(0o600)
+
+    with transaction.atomic():
+        slug, pk = organisation.slug, organisation.pk
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP SCHEMA IF EXISTS "{organisation.schema_name}" CASCADE')
+        organisation.domains.all().delete()
+        Organisation.objects.filter(pk=pk).delete()
+        connection.set_schema_to_public()
+        record_event(
+            actor=actor,
+            action=AuditAction.OFFBOARD,
+            object_type="organisation",
+            object_id=pk,
+            summary=f"Off-boarded {slug}; export kept as {path.name}",
+        )
+    return path
+
+
+# --- Invitations and memberships -------------------------------------------------------------
+
+
+def invite_member(*, organisation: Organisation, email: str, role: str, invited_by: User | None) -> Invitation:
+    validate_role_for_kind(role, organisation.kind)
+    invitation = Invitation.objects.create(
+        email=email.strip().lower(),
+        organisation=organisation,
+        role=role,
+        invited_by=invited_by,
+        expires_at=timezone.now() + settings.CAIRN_INVITATION_MAX_AGE,
+    )
+    with schema_context(get_public_schema_name()):
+        record_event(
+            actor=invited_by,
+            action=AuditAction.INVITE,
+            object_type="invitation",
+            object_id=invitation.pk,
+            acting_organisation=organisation,
+            detail={"role": role},
+        )
+    return invitation
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps({"invitation": invitation.pk}, salt=INVITATION_SALT)
+
+
+def invitation_from_token(token: str) -> Invitation:
+    """The open invitation a link names; ValidationError with a reason a person understands."""
+    max_age = settings.CAIRN_INVITATION_MAX_AGE.total_seconds()
+    try:
+        payload = signing.loads(token, salt=INVITATION_SALT, max_age=max_age)
+    except signing.SignatureExpired:
+        raise ValidationError("This invitation link has expired. Ask for a new one.") from None
+    except signing.BadSignature:
+        raise ValidationError("This invitation link is not valid. Check you copied all of it.") from None
+    invitation = Invitation.objects.select_related("organisation").filter(pk=payload["invitation"]).first()
+    if invitation is None or not invitation.is_open:
+        raise ValidationError("This invitation has already been used, withdrawn or has expired.")
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(*, invitation: Invitation, full_name: str, password: str | None) -> User:
+    """Join the invited organisation, creating the person's account if they have none."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_open:
+        raise ValidationError("This invitation has already been used, withdrawn or has expired.")
+    user = User.objects.filter(email=invitation.email).first()
+    if user is None:
+        if not password:
+            raise ValidationError("Choose a password.")
+        user = User.objects.create_user(invitation.email, password, full_name=full_name)
+    add_membership(user=user, organisation=invitation.organisation, role=invitation.role)
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return user
+
+
+def add_membership(*, user: User, organisation: Organisation, role: str) -> Membership:
+    validate_role_for_kind(role, organisation.kind)
+    membership, _ = Membership.objects.get_or_create(
+        user=user, organisation=organisation, role=role, defaults={"is_active": True}
+    )
+    if not membership.is_active:
+        membership.is_active = True
+        membership.save(update_fields=["is_active"])
+    return membership

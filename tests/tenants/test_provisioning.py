@@ -1,0 +1,86 @@
+"""Provisioning clones the migrated template schema; off-boarding exports, then drops."""
+
+import gzip
+import json
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.db.migrations.recorder import MigrationRecorder
+from django_tenants.utils import schema_context, schema_exists
+
+from send_core.audit.models import AuditEvent
+from send_core.audit.services import record_event
+from tenants import services
+from tenants.models import Domain, Invitation, Organisation
+from tenants.roles import OrganisationKind
+
+
+def _applied(schema: str) -> set[tuple[str, str]]:
+    with schema_context(schema):
+        return set(MigrationRecorder(connection).applied_migrations())
+
+
+def test_provisioning_clones_the_template_without_running_migrations(la, monkeypatch):
+    def no_migrations(*args, **kwargs):
+        raise AssertionError("provisioning must not run migrations")
+
+    monkeypatch.setattr(services, "call_command", no_migrations)
+    result = services.provision_organisation(
+        kind=OrganisationKind.SCHOOL, name="Elm Tree Primary", slug="elm-tree", urn="991010",
+        la_code="991", establishment_number="2110", phase="primary", local_authority=la,
+        first_member_email="SENCO@elmtree.example.org",
+    )
+    org = result.organisation
+    assert schema_exists(org.schema_name)
+    assert _applied(org.schema_name) == _applied(settings.CAIRN_TEMPLATE_SCHEMA)
+    assert ("audit", "0001_initial") in _applied(org.schema_name)
+    assert Domain.objects.get(tenant=org).domain == f"elm-tree.{settings.BASE_DOMAIN}"
+    invitation = Invitation.objects.get(organisation=org)
+    assert invitation.email == "senco@elmtree.example.org" and invitation.role == "senco"
+    # The new schema works: its audit table takes a row that no other schema sees.
+    with schema_context(org.schema_name):
+        record_event(actor=None, action="create", object_type="probe", object_id=1)
+        assert AuditEvent.objects.filter(object_type="probe").count() == 1
+    with schema_context(settings.CAIRN_TEMPLATE_SCHEMA):
+        assert not AuditEvent.objects.exists()
+
+
+def test_a_bad_organisation_leaves_nothing_behind(la):
+    with pytest.raises(Exception):
+        services.provision_organisation(
+            kind=OrganisationKind.SCHOOL, name="Bad", slug="bad-school", urn="12", la_code="991",
+            establishment_number="2111", phase="primary", local_authority=la,
+        )
+    assert not Organisation.objects.filter(slug="bad-school").exists()
+    assert not schema_exists("org_bad_school")
+
+
+def test_first_member_role_must_suit_the_kind(la):
+    with pytest.raises(Exception) as error:
+        services.provision_organisation(
+            kind=OrganisationKind.TRUST, name="Oak Trust", slug="oak-trust",
+            first_member_email="x@example.org", first_member_role="caseworker",
+        )
+    assert "is not a role in a multi-academy trust" in str(error.value)
+    assert not Organisation.objects.filter(slug="oak-trust").exists()
+
+
+def test_offboarding_exports_then_drops_the_schema(la, tmp_path, settings):
+    settings.DATA_DIR = tmp_path
+    org = services.provision_organisation(kind=OrganisationKind.TRUST, name="Leaving Trust", slug="leaving").organisation
+    with schema_context(org.schema_name):
+        record_event(actor=None, action="create", object_type="probe", object_id=42)
+    path = services.offboard_organisation(organisation=org)
+    assert not schema_exists(org.schema_name)
+    assert not Organisation.objects.filter(slug="leaving").exists()
+    exported = json.loads(gzip.open(path, "rt").read())
+    assert any(row["model"] == "audit.auditevent" and row["fields"]["object_id"] == "42" for row in exported)
+    assert AuditEvent.objects.filter(action="offboard").exists()
+
+
+def test_a_local_authority_with_schools_cannot_be_offboarded(la, school_a):
+    with pytest.raises(Exception) as error:
+        services.offboard_organisation(organisation=la)
+    assert "still has schools" in str(error.value)
+    assert schema_exists(la.schema_name)
