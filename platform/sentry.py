@@ -46,12 +46,30 @@ _DATE = re.compile(r"\b\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b")
 
 
 def scrub_text(text: str) -> str:
-    """Exception messages can quote values (a name, a date of birth, a UPN): keep only the shape."""
+    """Strip what looks like an email address, a UPN, a date or a quoted value from free text."""
     text = _EMAIL.sub(FILTERED, text)
     text = _UPN.sub(FILTERED, text)
     text = _DATE.sub(FILTERED, text)
-    # Quoted values ('Amelia', "2016-03-04") are the usual way data reaches a message.
     return re.sub(r"(['\"]).*?\1", FILTERED, text)
+
+
+SENSITIVE_KEY_PARTS = (
+    "name", "birth", "dob", "email", "upn", "address", "phone", "postcode", "password", "token",
+    "secret", "cookie", "session", "csrf", "authorization", "parent", "pupil", "child", "note", "body",
+)
+
+
+def scrub_recursive(value: Any, key: str = "") -> Any:
+    """Walk dicts and lists: values under a sensitive-looking key are filtered, text is scrubbed."""
+    if key and any(part in key.lower() for part in SENSITIVE_KEY_PARTS):
+        return FILTERED
+    if isinstance(value, dict):
+        return {k: scrub_recursive(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [scrub_recursive(v) for v in value]
+    if isinstance(value, str):
+        return scrub_text(value)
+    return value
 
 
 def _scrub_frames(frames: list[dict]) -> list[dict]:
@@ -61,9 +79,9 @@ def _scrub_frames(frames: list[dict]) -> list[dict]:
 def _scrub_exception(exception: dict) -> dict:
     values = []
     for value in exception.get("values", []):
+        # The message itself is dropped: it can name a child ("Could not save Amelia …") in ways
+        # no pattern can catch. The type and the frames say where it failed.
         clean = {"type": value.get("type"), "module": value.get("module"), "mechanism": value.get("mechanism")}
-        if value.get("value"):
-            clean["value"] = scrub_text(str(value["value"]))
         if value.get("stacktrace"):
             clean["stacktrace"] = {"frames": _scrub_frames(value["stacktrace"].get("frames", []))}
         values.append({k: v for k, v in clean.items() if v is not None})
@@ -76,9 +94,9 @@ def scrub_event(event: dict[str, Any], hint: dict | None = None) -> dict[str, An
     if "exception" in clean:
         clean["exception"] = _scrub_exception(clean["exception"])
     if "contexts" in clean:
-        clean["contexts"] = {k: v for k, v in clean["contexts"].items() if k in ALLOWED_CONTEXTS}
+        clean["contexts"] = scrub_recursive({k: v for k, v in clean["contexts"].items() if k in ALLOWED_CONTEXTS})
     tags = clean.get("tags") or {}
-    clean["tags"] = {k: v for k, v in tags.items() if k in {"organisation", "url_name", "transaction"}}
+    clean["tags"] = scrub_recursive({k: v for k, v in tags.items() if k in {"organisation", "url_name", "transaction"}})
     if "transaction" in clean:
         clean["transaction"] = scrub_text(str(clean["transaction"]))
     return clean

@@ -16,7 +16,10 @@ from tests.organisations import build_test_organisations, organisation_for_tests
 
 def pytest_configure(config):
     # Argon2 is deliberately slow; tests that check hashing switch it back on themselves.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
+    # One test database per run (xdist adds its worker suffix), so runs side by side never collide.
+    run_id = os.environ.setdefault("CAIRN_TEST_RUN", str(os.getpid()))
+    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"test_cairn_{run_id}"
 
 
 @pytest.fixture(scope="session")

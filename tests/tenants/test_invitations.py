@@ -1,0 +1,73 @@
+"""Invitations: signed, expiring links that add a membership once."""
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.utils import timezone
+
+from tenants import services
+from tenants.models import Membership, User
+
+
+@pytest.fixture
+def public():
+    return Client(HTTP_HOST=settings.BASE_DOMAIN)
+
+
+def test_a_new_person_accepts_and_joins(public, school_a, member):
+    senco = member(school_a, "senco")
+    invitation = services.invite_member(organisation=school_a, email="New.Teacher@Example.org", role="teacher", invited_by=senco)
+    url = f"/invitations/{services.invitation_token(invitation)}/"
+    page = public.get(url)
+    assert page.status_code == 200 and "Join Ashgrove Primary School" in page.content.decode()
+    response = public.post(url, {"full_name": "Nia Teacher", "password": "a-good-long-secret-7", "password_again": "a-good-long-secret-7"})
+    assert response.status_code == 302
+    user = User.objects.get(email="new.teacher@example.org")
+    assert Membership.objects.filter(user=user, organisation=school_a, role="teacher").exists()
+    # The link is spent.
+    again = public.get(url)
+    assert again.status_code == 410 and "already been used" in again.content.decode()
+
+
+def test_mismatched_passwords_re_show_the_form_with_the_name_kept(public, school_a):
+    invitation = services.invite_member(organisation=school_a, email="x@example.org", role="teacher", invited_by=None)
+    url = f"/invitations/{services.invitation_token(invitation)}/"
+    response = public.post(url, {"full_name": "Kept Name", "password": "a-good-long-secret-7", "password_again": "different-secret-77"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "The passwords do not match." in body and "Kept Name" in body
+    assert not User.objects.filter(email="x@example.org").exists()
+
+
+def test_an_expired_invitation_says_so(public, school_a):
+    invitation = services.invite_member(organisation=school_a, email="late@example.org", role="teacher", invited_by=None)
+    invitation.expires_at = timezone.now() - timedelta(minutes=1)
+    invitation.save()
+    response = public.get(f"/invitations/{services.invitation_token(invitation)}/")
+    assert response.status_code == 410
+
+
+def test_a_tampered_link_is_refused():
+    with pytest.raises(ValidationError) as error:
+        services.invitation_from_token("eyJpbnZpdGF0aW9uIjoxfQ:tampered:sig")
+    assert "not valid" in error.value.messages[0]
+
+
+def test_roles_must_fit_the_organisation(school_a):
+    with pytest.raises(ValidationError) as error:
+        services.invite_member(organisation=school_a, email="c@example.org", role="caseworker", invited_by=None)
+    assert "is not a role in a school" in str(error.value)
+
+
+def test_a_senco_invites_from_the_staff_page_and_a_teacher_cannot(member, client_for, school_a):
+    senco = member(school_a, "senco")
+    response = client_for(senco, school_a).post("/staff/", {"email": "ta@example.org", "role": "teaching_assistant"})
+    assert response.status_code == 200
+    assert "/invitations/" in response.content.decode()
+    teacher = member(school_a, "teacher")
+    page = client_for(teacher, school_a).get("/staff/")
+    assert "Invite someone" not in page.content.decode()
+    assert client_for(teacher, school_a).post("/staff/", {"email": "y@example.org", "role": "teacher"}).status_code == 403
