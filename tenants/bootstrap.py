@@ -10,11 +10,12 @@ from .roles import OrganisationKind
 from .services import prepare_template_schema
 
 
-def ensure_platform() -> Organisation:
+def ensure_platform(*, template: bool = True) -> Organisation:
     platform, _ = Organisation.objects.get_or_create(
         schema_name=get_public_schema_name(),
         defaults={"kind": OrganisationKind.PLATFORM, "name": "Cairn platform", "slug": "platform"},
     )
     Domain.objects.get_or_create(domain=settings.BASE_DOMAIN, defaults={"tenant": platform, "is_primary": True})
-    prepare_template_schema()
+    if template:
+        prepare_template_schema()
     return platform

@@ -52,6 +52,11 @@ def landing(request: HttpRequest) -> HttpResponse:
 def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST or None)
     next_url = _safe_next(request)
+    if request.method == "GET" and request.user.is_authenticated:
+        # Already signed in here: carry on to where they were going (whose door decides).
+        if settings.CAIRN_REQUIRE_2FA and not request.user.is_verified():
+            return HttpResponseRedirect(f"/two-factor/?next={next_url}" if next_url else "/two-factor/")
+        return _after_sign_in(request, next_url)
     if request.method == "POST" and form.is_valid():
         user = authenticate(request, email=form.cleaned_data["email"].lower(), password=form.cleaned_data["password"])
         if user is None:

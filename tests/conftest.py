@@ -39,7 +39,7 @@ def _public_schema_around_each_test():
 def platform_org(db):
     from tenants.bootstrap import ensure_platform
 
-    return ensure_platform()
+    return ensure_platform(template=False)
 
 
 @pytest.fixture
@@ -112,11 +112,3 @@ def client_for(db):
 @pytest.fixture
 def public_client(db):
     return Client(HTTP_HOST=settings.BASE_DOMAIN)
-
-
-@pytest.fixture
-def allow_async_unsafe():
-    # Playwright's sync API runs an event loop in the test thread; the ORM calls are still sync.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

@@ -50,6 +50,7 @@ SPECS = {
 
 def organisation_for_tests(slug: str) -> Organisation:
     connection.set_schema_to_public()
+    ensure_platform(template=False)
     existing = Organisation.objects.filter(slug=slug).first()
     if existing is not None:
         return existing

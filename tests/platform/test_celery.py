@@ -19,7 +19,11 @@ def worker(tmp_path_factory):
     if settings.CELERY_BROKER_URL.startswith("filesystem://"):
         queue = tmp_path / "queue"
         queue.mkdir()
-        app.conf.broker_transport_options = {"data_folder_in": str(queue), "data_folder_out": str(queue)}
+        app.conf.broker_transport_options = {
+            "data_folder_in": str(queue),
+            "data_folder_out": str(queue),
+            "control_folder": str(tmp_path / "control"),
+        }
     if settings.CELERY_RESULT_BACKEND.startswith("file://"):
         results = tmp_path / "results"
         results.mkdir()
