@@ -1,8 +1,8 @@
 """URLs on the base domain: sign-in, choosing an organisation, invitations, operators."""
 
 from django.urls import path
-
 from send_platform import views as platform_views
+
 from tenants import views
 
 urlpatterns = [

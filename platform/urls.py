@@ -1,8 +1,8 @@
 """URLs on an organisation's own host (`<slug>.<BASE_DOMAIN>`)."""
 
 from django.urls import include, path
-
 from send_platform import views as platform_views
+
 from tenants import views
 
 urlpatterns = [

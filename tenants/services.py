@@ -14,12 +14,12 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
-from django_tenants.clone import CloneSchema
 from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 
 from send_core.audit.models import AuditAction
 from send_core.audit.services import record_event
 
+from .cloning import clone_template_schema
 from .models import Domain, Invitation, Membership, Organisation, User, validate_role_for_kind
 from .roles import OrganisationKind, Role
 
@@ -94,8 +94,8 @@ def provision_organisation(
             raise RuntimeError(
                 f"The template schema {template!r} is missing: run `manage.py prepare_template_schema`."
             )
-        # The template carries its django_migrations rows, so the clone is fully migrated.
-        CloneSchema().clone_schema(template, organisation.schema_name, "DATA")
+        # The clone carries the template's django_migrations rows, so it is fully migrated.
+        clone_template_schema(template, organisation.schema_name)
     else:
         organisation.create_schema(check_if_exists=False, sync_schema=True, verbosity=0)
     connection.set_schema_to_public()

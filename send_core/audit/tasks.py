@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from django.db import connection
 from django.utils import timezone
-
 from send_platform.celery_app import app
 
 from .models import AuditEvent

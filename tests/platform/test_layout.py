@@ -17,8 +17,9 @@ def test_platform_and_graphql_folders_have_no_init():
 
 
 def test_this_pytest_run_sees_the_standard_library_and_graphql_core():
-    import graphql
     import platform
+
+    import graphql
 
     assert Path(platform.__file__).resolve().parent == STDLIB
     assert "site-packages" in graphql.__file__

@@ -4,9 +4,8 @@ import json
 
 import pytest
 import sentry_sdk
-from sentry_sdk.transport import Transport
-
 from send_platform.sentry import init_sentry, scrub_event
+from sentry_sdk.transport import Transport
 
 CHILD = ("Amelia", "Thornbury", "2016-03-04", "4 March 2016", "A123456789012", "parent@example.org")
 

@@ -52,7 +52,7 @@ class FakeRequest:
 
 def test_defaults_come_from_settings(settings):
     configured = getattr(settings, "CAIRN_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
-    assert DOCUMENT_MAX_BYTES == configured
+    assert configured == DOCUMENT_MAX_BYTES
     settings.CAIRN_DOCUMENT_MAX_BYTES = 1234
     assert LimitedUploadHandler().max_bytes == 1234
 

@@ -74,7 +74,8 @@ def test_offboarding_exports_then_drops_the_schema(la, tmp_path, settings):
     path = services.offboard_organisation(organisation=org)
     assert not schema_exists(org.schema_name)
     assert not Organisation.objects.filter(slug="leaving").exists()
-    exported = json.loads(gzip.open(path, "rt").read())
+    with gzip.open(path, "rt") as export:
+        exported = json.load(export)
     assert any(row["model"] == "audit.auditevent" and row["fields"]["object_id"] == "42" for row in exported)
     assert AuditEvent.objects.filter(action="offboard").exists()
 

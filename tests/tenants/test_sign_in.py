@@ -7,8 +7,8 @@ from django.test import Client, override_settings
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.factories import TEST_PASSWORD
 from tenants.models import User
+from tests.factories import TEST_PASSWORD
 
 
 @pytest.fixture
