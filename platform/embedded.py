@@ -34,4 +34,3 @@ def database_settings(data_dir: Path, name: str = "cairn") -> dict:
         "HOST": socket_dir,
         "PORT": "",
     }
-

@@ -54,8 +54,26 @@ def scrub_text(text: str) -> str:
 
 
 SENSITIVE_KEY_PARTS = (
-    "name", "birth", "dob", "email", "upn", "address", "phone", "postcode", "password", "token",
-    "secret", "cookie", "session", "csrf", "authorization", "parent", "pupil", "child", "note", "body",
+    "name",
+    "birth",
+    "dob",
+    "email",
+    "upn",
+    "address",
+    "phone",
+    "postcode",
+    "password",
+    "token",
+    "secret",
+    "cookie",
+    "session",
+    "csrf",
+    "authorization",
+    "parent",
+    "pupil",
+    "child",
+    "note",
+    "body",
 )
 
 

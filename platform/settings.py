@@ -54,9 +54,7 @@ SECRET_KEY = _secret_key()
 
 # Sub-domain routing: `<organisation>.<BASE_DOMAIN>`; the base domain itself is the public site.
 BASE_DOMAIN = env("BASE_DOMAIN", "localhost")
-ALLOWED_HOSTS = [BASE_DOMAIN, f".{BASE_DOMAIN}"] + [
-    h for h in (env("EXTRA_ALLOWED_HOSTS", "") or "").split(",") if h
-]
+ALLOWED_HOSTS = [BASE_DOMAIN, f".{BASE_DOMAIN}"] + [h for h in (env("EXTRA_ALLOWED_HOSTS", "") or "").split(",") if h]
 if not PRODUCTION:
     ALLOWED_HOSTS += ["testserver", "127.0.0.1"]
 
@@ -77,6 +75,7 @@ SHARED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "rest_framework",
+    "rest_framework.authtoken",
     "drf_spectacular",
     "graphene_django",
     "integrations",
@@ -94,6 +93,8 @@ PUBLIC_SCHEMA_NAME = "public"
 # New organisations are cloned from this migrated, empty schema instead of migrated one by one.
 CAIRN_TEMPLATE_SCHEMA = "cairn_template"
 TENANT_BASE_SCHEMA = CAIRN_TEMPLATE_SCHEMA
+# Set the search path once per request, not before every statement.
+TENANT_LIMIT_SET_CALLS = True
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
 MIDDLEWARE = [
@@ -226,7 +227,10 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "build" / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(DATA_DIR / "media")}},
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(DATA_DIR / "media")},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
@@ -238,8 +242,14 @@ USE_TZ = True
 
 # --- APIs --------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["tenants.api.IsMemberHere"],
+    "EXCEPTION_HANDLER": "tenants.api.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"user": env("API_RATE", "1200/hour")},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -275,7 +285,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}
 
 # Functions that add demo records to the demo organisations, in order (see `seed_demo`).
-CAIRN_DEMO_SEEDERS: list[str] = []
+CAIRN_DEMO_SEEDERS: list[str] = ["send_core.demo.seed_demo_pupils"]
 
 # --- Sentry: nothing personal leaves -------------------------------------------------------
 SENTRY_DSN = env("SENTRY_DSN")
@@ -286,7 +296,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "pgserver": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "pgserver": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
 }
 
 

@@ -1,6 +1,7 @@
 """URLs on an organisation's own host (`<slug>.<BASE_DOMAIN>`)."""
 
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
 from send_platform import views as platform_views
 
 from tenants import views
@@ -11,6 +12,8 @@ urlpatterns = [
     path("sign-out/", views.sign_out, name="sign-out"),
     path("staff/", views.staff, name="staff"),
     path("health/", platform_views.health, name="health"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/", include("send_core.api.urls")),
     path("", include("send_core.urls")),
 ]
 

@@ -53,8 +53,16 @@ def _school(slug, name, urn, number, phase, trust, people_prefix, senco_name, he
         (
             (f"senco.{people_prefix}", senco_name, Role.SENCO),
             (f"head.{people_prefix}", head_name, Role.HEADTEACHER),
-            (f"teacher.{people_prefix}", "Sam Whitfield" if people_prefix == "millbrook" else f"{people_prefix.title()} Teacher", Role.TEACHER),
-            (f"ta.{people_prefix}", "Jo Baines" if people_prefix == "millbrook" else f"{people_prefix.title()} Assistant", Role.TEACHING_ASSISTANT),
+            (
+                f"teacher.{people_prefix}",
+                "Sam Whitfield" if people_prefix == "millbrook" else f"{people_prefix.title()} Teacher",
+                Role.TEACHER,
+            ),
+            (
+                f"ta.{people_prefix}",
+                "Jo Baines" if people_prefix == "millbrook" else f"{people_prefix.title()} Assistant",
+                Role.TEACHING_ASSISTANT,
+            ),
             (f"business.{people_prefix}", f"{people_prefix.title()} Business Manager", Role.BUSINESS_MANAGER),
             (f"governor.{people_prefix}", f"{people_prefix.title()} SEN Governor", Role.GOVERNOR),
             (f"office.{people_prefix}", f"{people_prefix.title()} Office", Role.SCHOOL_ADMIN),
@@ -63,10 +71,50 @@ def _school(slug, name, urn, number, phase, trust, people_prefix, senco_name, he
 
 
 SCHOOLS = (
-    _school("millbrook", "Millbrook Primary School", "990101", "2001", "primary", None, "millbrook", "Helen Marsh", "David Reeve"),
-    _school("oakfield", "Oakfield Primary Academy", "990102", "2002", "primary", "riverstone", "oakfield", "Aisha Khan", "Mark Ellison"),
-    _school("st-aidans", "St Aidan's CofE Primary School", "990103", "3001", "primary", "riverstone", "staidans", "Ruth Penrose", "Colin Ward"),
-    _school("harbourside", "Harbourside Academy", "990104", "4001", "secondary", "riverstone", "harbourside", "Nadia Brooks", "Ian Fletcher"),
+    _school(
+        "millbrook",
+        "Millbrook Primary School",
+        "990101",
+        "2001",
+        "primary",
+        None,
+        "millbrook",
+        "Helen Marsh",
+        "David Reeve",
+    ),
+    _school(
+        "oakfield",
+        "Oakfield Primary Academy",
+        "990102",
+        "2002",
+        "primary",
+        "riverstone",
+        "oakfield",
+        "Aisha Khan",
+        "Mark Ellison",
+    ),
+    _school(
+        "st-aidans",
+        "St Aidan's CofE Primary School",
+        "990103",
+        "3001",
+        "primary",
+        "riverstone",
+        "staidans",
+        "Ruth Penrose",
+        "Colin Ward",
+    ),
+    _school(
+        "harbourside",
+        "Harbourside Academy",
+        "990104",
+        "4001",
+        "secondary",
+        "riverstone",
+        "harbourside",
+        "Nadia Brooks",
+        "Ian Fletcher",
+    ),
 )
 OPERATOR = ("operator", "Cairn Operator")
 

@@ -59,7 +59,9 @@ class ProvisionForm(forms.Form):
         choices=[(k.value, k.label) for k in OrganisationKind if k != OrganisationKind.PLATFORM],
     )
     name = forms.CharField(label="Name", max_length=200)
-    slug = forms.SlugField(label="Web address", help_text="Lower-case letters, digits and hyphens: becomes <slug>.<domain>")
+    slug = forms.SlugField(
+        label="Web address", help_text="Lower-case letters, digits and hyphens: becomes <slug>.<domain>"
+    )
     urn = forms.CharField(label="URN", required=False, max_length=6)
     la_code = forms.CharField(label="LA code", required=False, max_length=3)
     establishment_number = forms.CharField(label="Establishment number", required=False, max_length=4)
@@ -70,9 +72,13 @@ class ProvisionForm(forms.Form):
         queryset=Organisation.objects.filter(kind=OrganisationKind.LOCAL_AUTHORITY),
     )
     trust = forms.ModelChoiceField(
-        label="Trust (academies only)", required=False, queryset=Organisation.objects.filter(kind=OrganisationKind.TRUST)
+        label="Trust (academies only)",
+        required=False,
+        queryset=Organisation.objects.filter(kind=OrganisationKind.TRUST),
     )
-    first_member_email = forms.EmailField(label="First member's email", help_text="They are invited as SENCO, SEND lead or SEN manager.")
+    first_member_email = forms.EmailField(
+        label="First member's email", help_text="They are invited as SENCO, SEND lead or SEN manager."
+    )
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]

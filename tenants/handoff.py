@@ -32,9 +32,7 @@ def issue_handoff_token(*, user_id: int, organisation_id: int, otp_device: str |
 def redeem_handoff_token(token: str, *, organisation_id: int) -> dict:
     """Check a token once; PermissionDenied if forged, stale, reused or for another organisation."""
     try:
-        payload = signing.loads(
-            token, salt=HANDOFF_SALT, max_age=settings.CAIRN_HANDOFF_MAX_AGE.total_seconds()
-        )
+        payload = signing.loads(token, salt=HANDOFF_SALT, max_age=settings.CAIRN_HANDOFF_MAX_AGE.total_seconds())
     except signing.BadSignature:
         raise PermissionDenied("This sign-in link is not valid or has expired.") from None
     if payload.get("o") != organisation_id:

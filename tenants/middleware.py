@@ -16,8 +16,9 @@ from send_core.audit.services import record_event
 from .routing import base_site_url
 from .selectors import roles_in
 
-# Paths on an organisation's host that need no membership.
-OPEN_PREFIXES = ("/static/", "/auth/handoff/", "/health/", "/sign-out/")
+# Paths on an organisation's host that need no membership here: the API checks membership
+# itself after authenticating a session or a token (see tenants.api).
+OPEN_PREFIXES = ("/static/", "/auth/handoff/", "/health/", "/sign-out/", "/api/")
 
 
 class OrganisationMiddleware(TenantMainMiddleware):
@@ -32,7 +33,9 @@ class OrganisationMiddleware(TenantMainMiddleware):
             return response
         if not request.tenant.is_active:
             connection.set_schema_to_public()
-            return render(request, "errors/404.html", {"reason": "This organisation is no longer on Cairn."}, status=404)
+            return render(
+                request, "errors/404.html", {"reason": "This organisation is no longer on Cairn."}, status=404
+            )
         return None
 
 

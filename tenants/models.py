@@ -39,9 +39,7 @@ class Organisation(TenantMixin):
     slug = models.SlugField(max_length=41, unique=True, validators=[slug_validator])
     urn = models.CharField("URN", max_length=6, blank=True, validators=[urn_validator])
     la_code = models.CharField("LA code", max_length=3, blank=True, validators=[la_code_validator])
-    establishment_number = models.CharField(
-        max_length=4, blank=True, validators=[establishment_number_validator]
-    )
+    establishment_number = models.CharField(max_length=4, blank=True, validators=[establishment_number_validator])
     phase = models.CharField(max_length=20, choices=Phase.choices, blank=True)
     local_authority = models.ForeignKey(
         "self",
@@ -71,9 +69,7 @@ class Organisation(TenantMixin):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["urn"], condition=~models.Q(urn=""), name="organisation_unique_urn"
-            ),
+            models.UniqueConstraint(fields=["urn"], condition=~models.Q(urn=""), name="organisation_unique_urn"),
         ]
 
     def __str__(self) -> str:
@@ -123,8 +119,7 @@ class Organisation(TenantMixin):
             and self.local_authority.la_code != self.la_code
         ):
             errors["la_code"] = (
-                f"The LA code {self.la_code} does not match {self.local_authority} "
-                f"({self.local_authority.la_code})."
+                f"The LA code {self.la_code} does not match {self.local_authority} ({self.local_authority.la_code})."
             )
         if errors:
             raise ValidationError(errors)
@@ -187,9 +182,7 @@ class Membership(models.Model):
 
     class Meta:
         ordering = ["organisation__name", "role"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique_role")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique_role")]
         indexes = [models.Index(fields=["organisation", "role"])]
 
     def __str__(self) -> str:
@@ -202,9 +195,7 @@ class Membership(models.Model):
 def validate_role_for_kind(role: str, kind: str) -> None:
     if role not in ROLES_BY_KIND.get(kind, frozenset()):
         label = Role(role).label if role in Role.values else role
-        raise ValidationError(
-            {"role": f"{label} is not a role in a {OrganisationKind(kind).label.lower()}."}
-        )
+        raise ValidationError({"role": f"{label} is not a role in a {OrganisationKind(kind).label.lower()}."})
 
 
 class Invitation(models.Model):

@@ -51,9 +51,9 @@ def open_invitations_for(organisation: Organisation) -> QuerySet[Invitation]:
 
 
 def schools_of_local_authority(la: Organisation) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(
-        local_authority=la, kind=OrganisationKind.SCHOOL, is_active=True
-    ).select_related("trust")
+    return Organisation.objects.filter(local_authority=la, kind=OrganisationKind.SCHOOL, is_active=True).select_related(
+        "trust"
+    )
 
 
 def trusts_in_local_authority(la: Organisation) -> QuerySet[Organisation]:

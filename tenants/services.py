@@ -91,9 +91,7 @@ def provision_organisation(
     if clone:
         template = settings.CAIRN_TEMPLATE_SCHEMA
         if not schema_exists(template):
-            raise RuntimeError(
-                f"The template schema {template!r} is missing: run `manage.py prepare_template_schema`."
-            )
+            raise RuntimeError(f"The template schema {template!r} is missing: run `manage.py prepare_template_schema`.")
         # The clone carries the template's django_migrations rows, so it is fully migrated.
         clone_template_schema(template, organisation.schema_name)
     else:

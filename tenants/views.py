@@ -77,8 +77,10 @@ def _after_sign_in(request: HttpRequest, next_url: str) -> HttpResponse:
         organisation = Organisation.objects.filter(domains__domain=host).first()
         if organisation is not None:
             path = urlsplit(next_url).path or "/"
-            return redirect("go-to-organisation", slug=organisation.slug) if path == "/" else HttpResponseRedirect(
-                f"/organisations/{organisation.slug}/go/?next={path}"
+            return (
+                redirect("go-to-organisation", slug=organisation.slug)
+                if path == "/"
+                else HttpResponseRedirect(f"/organisations/{organisation.slug}/go/?next={path}")
             )
     if next_url.startswith("/"):
         return HttpResponseRedirect(next_url)

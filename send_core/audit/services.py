@@ -68,4 +68,3 @@ def record_cross_organisation_event(
         record_event(**event)
     with schema_context(get_public_schema_name()):
         record_event(**event)
-

@@ -10,111 +10,309 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('email', models.EmailField(max_length=254, unique=True)),
-                ('full_name', models.CharField(max_length=150)),
-                ('is_active', models.BooleanField(default=True)),
-                ('is_staff', models.BooleanField(default=False, help_text='May use the Django admin.')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now)),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, unique=True)),
+                ("full_name", models.CharField(max_length=150)),
+                ("is_active", models.BooleanField(default=True)),
+                ("is_staff", models.BooleanField(default=False, help_text="May use the Django admin.")),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['full_name', 'email'],
+                "ordering": ["full_name", "email"],
             },
             managers=[
-                ('objects', tenants.models.UserManager()),
+                ("objects", tenants.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('schema_name', models.CharField(db_index=True, max_length=63, unique=True, validators=[django_tenants.postgresql_backend.base._check_schema_name])),
-                ('kind', models.CharField(choices=[('platform', 'Platform'), ('local_authority', 'Local authority'), ('trust', 'Multi-academy trust'), ('school', 'School')], max_length=20)),
-                ('name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=41, unique=True, validators=[django.core.validators.RegexValidator('^[a-z][a-z0-9-]{1,40}$', 'Use 2 to 41 lower-case letters, digits or hyphens, starting with a letter.')])),
-                ('urn', models.CharField(blank=True, max_length=6, validators=[django.core.validators.RegexValidator('^\\d{6}$', 'A URN is 6 digits, for example 114567.')], verbose_name='URN')),
-                ('la_code', models.CharField(blank=True, max_length=3, validators=[django.core.validators.RegexValidator('^\\d{3}$', 'An LA code is 3 digits, for example 881.')], verbose_name='LA code')),
-                ('establishment_number', models.CharField(blank=True, max_length=4, validators=[django.core.validators.RegexValidator('^\\d{4}$', 'An establishment number is 4 digits, for example 2001.')])),
-                ('phase', models.CharField(blank=True, choices=[('nursery', 'Nursery'), ('primary', 'Primary'), ('middle', 'Middle'), ('secondary', 'Secondary'), ('all_through', 'All-through'), ('special', 'Special'), ('ap', 'Alternative provision')], max_length=20)),
-                ('toolkit', models.CharField(blank=True, max_length=50)),
-                ('is_active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('local_authority', models.ForeignKey(blank=True, limit_choices_to={'kind': 'local_authority'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='maintained_schools', to='tenants.organisation')),
-                ('trust', models.ForeignKey(blank=True, limit_choices_to={'kind': 'trust'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='academies', to='tenants.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "schema_name",
+                    models.CharField(
+                        db_index=True,
+                        max_length=63,
+                        unique=True,
+                        validators=[django_tenants.postgresql_backend.base._check_schema_name],
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("platform", "Platform"),
+                            ("local_authority", "Local authority"),
+                            ("trust", "Multi-academy trust"),
+                            ("school", "School"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "slug",
+                    models.SlugField(
+                        max_length=41,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z][a-z0-9-]{1,40}$",
+                                "Use 2 to 41 lower-case letters, digits or hyphens, starting with a letter.",
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "urn",
+                    models.CharField(
+                        blank=True,
+                        max_length=6,
+                        validators=[
+                            django.core.validators.RegexValidator("^\\d{6}$", "A URN is 6 digits, for example 114567.")
+                        ],
+                        verbose_name="URN",
+                    ),
+                ),
+                (
+                    "la_code",
+                    models.CharField(
+                        blank=True,
+                        max_length=3,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{3}$", "An LA code is 3 digits, for example 881."
+                            )
+                        ],
+                        verbose_name="LA code",
+                    ),
+                ),
+                (
+                    "establishment_number",
+                    models.CharField(
+                        blank=True,
+                        max_length=4,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{4}$", "An establishment number is 4 digits, for example 2001."
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "phase",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("nursery", "Nursery"),
+                            ("primary", "Primary"),
+                            ("middle", "Middle"),
+                            ("secondary", "Secondary"),
+                            ("all_through", "All-through"),
+                            ("special", "Special"),
+                            ("ap", "Alternative provision"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("toolkit", models.CharField(blank=True, max_length=50)),
+                ("is_active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "local_authority",
+                    models.ForeignKey(
+                        blank=True,
+                        limit_choices_to={"kind": "local_authority"},
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="maintained_schools",
+                        to="tenants.organisation",
+                    ),
+                ),
+                (
+                    "trust",
+                    models.ForeignKey(
+                        blank=True,
+                        limit_choices_to={"kind": "trust"},
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="academies",
+                        to="tenants.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('senco', 'SENCO'), ('headteacher', 'Headteacher'), ('teacher', 'Class teacher'), ('teaching_assistant', 'Teaching assistant'), ('business_manager', 'School business manager'), ('governor', 'Governor'), ('school_admin', 'School administrator'), ('send_lead', 'Trust SEND lead'), ('caseworker', 'LA caseworker'), ('sen_manager', 'LA SEN manager'), ('operator', 'Platform operator')], max_length=30)),
-                ('is_active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='tenants.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("senco", "SENCO"),
+                            ("headteacher", "Headteacher"),
+                            ("teacher", "Class teacher"),
+                            ("teaching_assistant", "Teaching assistant"),
+                            ("business_manager", "School business manager"),
+                            ("governor", "Governor"),
+                            ("school_admin", "School administrator"),
+                            ("send_lead", "Trust SEND lead"),
+                            ("caseworker", "LA caseworker"),
+                            ("sen_manager", "LA SEN manager"),
+                            ("operator", "Platform operator"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="tenants.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['organisation__name', 'role'],
+                "ordering": ["organisation__name", "role"],
             },
         ),
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254)),
-                ('role', models.CharField(choices=[('senco', 'SENCO'), ('headteacher', 'Headteacher'), ('teacher', 'Class teacher'), ('teaching_assistant', 'Teaching assistant'), ('business_manager', 'School business manager'), ('governor', 'Governor'), ('school_admin', 'School administrator'), ('send_lead', 'Trust SEND lead'), ('caseworker', 'LA caseworker'), ('sen_manager', 'LA SEN manager'), ('operator', 'Platform operator')], max_length=30)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField()),
-                ('accepted_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('invited_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='tenants.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("email", models.EmailField(max_length=254)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("senco", "SENCO"),
+                            ("headteacher", "Headteacher"),
+                            ("teacher", "Class teacher"),
+                            ("teaching_assistant", "Teaching assistant"),
+                            ("business_manager", "School business manager"),
+                            ("governor", "Governor"),
+                            ("school_admin", "School administrator"),
+                            ("send_lead", "Trust SEND lead"),
+                            ("caseworker", "LA caseworker"),
+                            ("sen_manager", "LA SEN manager"),
+                            ("operator", "Platform operator"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_at", models.DateTimeField()),
+                ("accepted_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "invited_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="tenants.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Domain',
+            name="Domain",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('domain', models.CharField(db_index=True, max_length=253, unique=True)),
-                ('is_primary', models.BooleanField(db_index=True, default=True)),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='domains', to='tenants.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("domain", models.CharField(db_index=True, max_length=253, unique=True)),
+                ("is_primary", models.BooleanField(db_index=True, default=True)),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="domains", to="tenants.organisation"
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(condition=models.Q(('urn', ''), _negated=True), fields=('urn',), name='organisation_unique_urn'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("urn", ""), _negated=True), fields=("urn",), name="organisation_unique_urn"
+            ),
         ),
         migrations.AddIndex(
-            model_name='membership',
-            index=models.Index(fields=['organisation', 'role'], name='tenants_mem_organis_16b1dd_idx'),
+            model_name="membership",
+            index=models.Index(fields=["organisation", "role"], name="tenants_mem_organis_16b1dd_idx"),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'organisation', 'role'), name='membership_unique_role'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(fields=("user", "organisation", "role"), name="membership_unique_role"),
         ),
     ]

@@ -5,32 +5,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('actor_id', models.BigIntegerField(blank=True, db_index=True, null=True)),
-                ('actor_label', models.CharField(blank=True, max_length=200)),
-                ('acting_organisation_id', models.BigIntegerField(blank=True, null=True)),
-                ('acting_organisation_label', models.CharField(blank=True, max_length=200)),
-                ('action', models.CharField(choices=[('view', 'Viewed'), ('create', 'Created'), ('update', 'Changed'), ('delete', 'Deleted'), ('export', 'Exported'), ('download', 'Downloaded'), ('sign_in', 'Signed in'), ('denied', 'Refused access'), ('provision', 'Provisioned'), ('offboard', 'Off-boarded'), ('invite', 'Invited'), ('share', 'Shared')], max_length=20)),
-                ('object_type', models.CharField(max_length=100)),
-                ('object_id', models.CharField(blank=True, max_length=64)),
-                ('pupil_id', models.BigIntegerField(blank=True, null=True)),
-                ('summary', models.CharField(blank=True, max_length=255)),
-                ('detail', models.JSONField(blank=True, default=dict)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("occurred_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("actor_id", models.BigIntegerField(blank=True, db_index=True, null=True)),
+                ("actor_label", models.CharField(blank=True, max_length=200)),
+                ("acting_organisation_id", models.BigIntegerField(blank=True, null=True)),
+                ("acting_organisation_label", models.CharField(blank=True, max_length=200)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("view", "Viewed"),
+                            ("create", "Created"),
+                            ("update", "Changed"),
+                            ("delete", "Deleted"),
+                            ("export", "Exported"),
+                            ("download", "Downloaded"),
+                            ("sign_in", "Signed in"),
+                            ("denied", "Refused access"),
+                            ("provision", "Provisioned"),
+                            ("offboard", "Off-boarded"),
+                            ("invite", "Invited"),
+                            ("share", "Shared"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("object_type", models.CharField(max_length=100)),
+                ("object_id", models.CharField(blank=True, max_length=64)),
+                ("pupil_id", models.BigIntegerField(blank=True, null=True)),
+                ("summary", models.CharField(blank=True, max_length=255)),
+                ("detail", models.JSONField(blank=True, default=dict)),
             ],
             options={
-                'ordering': ['-occurred_at', '-id'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='audit_audit_object__0e78a5_idx'), models.Index(fields=['pupil_id', '-occurred_at'], name='audit_audit_pupil_i_a4f455_idx')],
+                "ordering": ["-occurred_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["object_type", "object_id"], name="audit_audit_object__0e78a5_idx"),
+                    models.Index(fields=["pupil_id", "-occurred_at"], name="audit_audit_pupil_i_a4f455_idx"),
+                ],
             },
         ),
     ]

@@ -1,0 +1,217 @@
+"""Acts on the SEND register: moving a pupil between the toolkit's stages, and leaving the register.
+
+Entries cover the days from `started_on` up to, not including, `ended_on`: a move on a given day
+ends the old entry and starts the new one that same day.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from ..models import (
+    ON_REGISTER_CODES,
+    CensusCode,
+    NeedRank,
+    NeedType,
+    NotificationKind,
+    NotificationMethod,
+    ParentNotification,
+    PlanStatus,
+    Pupil,
+    PupilNeed,
+    RegisterEntry,
+    SupportPlan,
+)
+from ..permissions import require_edit_send_record
+from ..toolkit import Stage, current_toolkit
+from .base import AuditAction, acting_roles, audit, check_choice, check_not_future, long_date, require_text, today
+
+
+def _check_primary_need(pupil: Pupil, stage: Stage) -> None:
+    primary = PupilNeed.objects.filter(pupil_id=pupil.pk, ended_on__isnull=True, rank=NeedRank.PRIMARY).first()
+    if primary is None:
+        raise ValidationError(
+            {
+                "stage_key": f"Record the pupil's primary need before placing them at {stage.label}: the census needs a type of need."
+            }
+        )
+    if stage.census_code != CensusCode.SEN_SUPPORT:
+        nsa = PupilNeed.objects.filter(pupil_id=pupil.pk, ended_on__isnull=True, need_type=NeedType.NSA).exists()
+        if nsa:
+            raise ValidationError(
+                {
+                    "stage_key": "“SEN support but no specialist assessment” is only used at SEN Support. "
+                    f"Record the assessed type of need before moving the pupil to {stage.label}."
+                }
+            )
+
+
+@transaction.atomic
+def move_on_register(
+    pupil: Pupil,
+    stage: Stage,
+    *,
+    reason: str,
+    decided_by: Any,
+    on: datetime.date,
+    notification_method: str = "",
+    parents_notified_on: datetime.date | None = None,
+) -> RegisterEntry:
+    """Close the open entry and open one at `stage` (no permission check: callers have made it)."""
+    from .needs import end_nsa_needs
+
+    reason = require_text(reason, "reason", "Give the reason for this decision.")
+    check_not_future(on, "on", "The date of the change")
+    pupil = Pupil.objects.select_for_update().get(pk=pupil.pk)
+    if pupil.leaving_date and pupil.leaving_date <= on:
+        raise ValidationError("This pupil has left the school, so their register stage can no longer change.")
+    current = RegisterEntry.objects.filter(pupil=pupil, ended_on__isnull=True).first()
+    if current is not None and current.stage_key == stage.key:
+        raise ValidationError({"stage_key": f"The pupil is already at {current.stage_label}."})
+    if current is not None and on < current.started_on:
+        raise ValidationError(
+            {
+                "on": f"The pupil has been at {current.stage_label} since {long_date(current.started_on)}; the change cannot be dated earlier."
+            }
+        )
+    if stage.census_code in ON_REGISTER_CODES:
+        _check_primary_need(pupil, stage)
+    starting = stage.census_code in ON_REGISTER_CODES and (
+        current is None or current.census_code not in ON_REGISTER_CODES
+    )
+    if notification_method:
+        check_choice(notification_method, NotificationMethod, "notification_method", "how parents were told")
+    if starting and not notification_method:
+        raise ValidationError(
+            {
+                "notification_method": "Parents must be told when SEN provision starts for their child: "
+                "record how they were told (meeting, letter, email or phone)."
+            }
+        )
+    notified_on = parents_notified_on or (on if notification_method else None)
+    check_not_future(notified_on, "parents_notified_on", "The date parents were told")
+
+    if current is not None:
+        if current.census_code == CensusCode.SEN_SUPPORT and stage.census_code == CensusCode.NONE:
+            end_nsa_needs(pupil, on=on, ended_by=decided_by)
+        current.ended_on = on
+        current.end_reason = reason
+        current.save(update_fields=["ended_on", "end_reason", "updated_at"])
+    entry = RegisterEntry.objects.create(
+        pupil=pupil,
+        stage_key=stage.key,
+        stage_label=stage.label,
+        census_code=stage.census_code,
+        started_on=on,
+        reason=reason,
+        decided_by=decided_by,
+        parents_notified_on=notified_on,
+        notification_method=notification_method,
+    )
+    audit(
+        actor=decided_by,
+        action=AuditAction.CREATE,
+        obj=entry,
+        pupil_id=pupil.pk,
+        summary=f"Register stage changed to {stage.key}",
+        detail={"previous_entry_id": current.pk if current else None},
+    )
+    if starting:
+        notification = ParentNotification.objects.create(
+            pupil=pupil,
+            register_entry=entry,
+            kind=NotificationKind.SEN_PROVISION_STARTED,
+            sent_on=notified_on,
+            method=notification_method,
+            recorded_by=decided_by,
+        )
+        audit(actor=decided_by, action=AuditAction.CREATE, obj=notification, pupil_id=pupil.pk)
+    return entry
+
+
+@transaction.atomic
+def place_on_register(
+    pupil: Pupil,
+    stage_key: str,
+    *,
+    reason: str,
+    decided_by: Any,
+    on: datetime.date | None = None,
+    notification_method: str = "",
+    parents_notified_on: datetime.date | None = None,
+) -> RegisterEntry:
+    """Move a pupil to a stage of the school's toolkit, closing the current entry; starting SEN provision records that parents were told."""
+    require_edit_send_record(acting_roles(decided_by))
+    stage = current_toolkit().stage(stage_key)
+    return move_on_register(
+        pupil,
+        stage,
+        reason=reason,
+        decided_by=decided_by,
+        on=on or today(),
+        notification_method=notification_method,
+        parents_notified_on=parents_notified_on,
+    )
+
+
+@transaction.atomic
+def exit_register(
+    pupil: Pupil,
+    *,
+    reason: str,
+    decided_by: Any,
+    on: datetime.date | None = None,
+    notification_method: str = "",
+) -> RegisterEntry | None:
+    """Take a pupil off SEN provision back to monitoring (history kept; open plans close); from monitoring, end monitoring."""
+    require_edit_send_record(acting_roles(decided_by))
+    on = on or today()
+    reason = require_text(reason, "reason", "Give the reason the pupil is leaving the register.")
+    check_not_future(on, "on", "The date the pupil leaves the register")
+    pupil = Pupil.objects.select_for_update().get(pk=pupil.pk)
+    current = RegisterEntry.objects.filter(pupil=pupil, ended_on__isnull=True).first()
+    if current is None:
+        raise ValidationError("This pupil is not on the register.")
+    if current.census_code not in ON_REGISTER_CODES:
+        if on < current.started_on:
+            raise ValidationError({"on": "Monitoring cannot end before it started."})
+        current.ended_on = on
+        current.end_reason = reason
+        current.save(update_fields=["ended_on", "end_reason", "updated_at"])
+        audit(
+            actor=decided_by,
+            action=AuditAction.UPDATE,
+            obj=current,
+            pupil_id=pupil.pk,
+            fields=["ended_on", "end_reason"],
+            summary="Monitoring ended",
+        )
+        return None
+
+    from .plans import close_plan_on_leaving
+
+    for plan in SupportPlan.objects.filter(pupil=pupil, status__in=[PlanStatus.DRAFT, PlanStatus.ACTIVE]):
+        close_plan_on_leaving(plan, on=on, closed_by=decided_by)
+    entry = move_on_register(
+        pupil,
+        current_toolkit().monitoring_stage,
+        reason=reason,
+        decided_by=decided_by,
+        on=on,
+        notification_method=notification_method,
+    )
+    if notification_method:
+        notification = ParentNotification.objects.create(
+            pupil=pupil,
+            register_entry=entry,
+            kind=NotificationKind.SEN_PROVISION_ENDED,
+            sent_on=on,
+            method=notification_method,
+            recorded_by=decided_by,
+        )
+        audit(actor=decided_by, action=AuditAction.CREATE, obj=notification, pupil_id=pupil.pk)
+    return entry

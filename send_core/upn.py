@@ -1,0 +1,91 @@
+"""Unique Pupil Numbers (UPNs), checked the way the DfE specifies.
+
+A UPN is 13 characters: a check letter, then twelve characters (LA code, establishment number,
+year of allocation and a serial). The twelve are weighted 2 to 13 in turn, summed, and the sum
+modulo 23 picks the check letter from the 23-letter alphabet below (no I, O or S). Digits count
+at face value; a letter counts as its position in that alphabet.
+
+A *temporary* UPN (given while the permanent one is awaited) has a letter in the 13th position
+instead of a digit. It is checked the same way and accepted, but marked as temporary.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+# The DfE check-letter alphabet: A–Z without I, O and S.
+UPN_ALPHABET = "ABCDEFGHJKLMNPQRTUVWXYZ"
+UPN_LENGTH = 13
+_WEIGHTS = range(2, 14)
+
+
+def _character_value(character: str) -> int:
+    if character.isdigit():
+        return int(character)
+    index = UPN_ALPHABET.find(character)
+    if index < 0:
+        raise ValueError(f"{character!r} cannot appear in a UPN")
+    return index
+
+
+def upn_check_letter(body12: str) -> str:
+    """The check letter for the twelve characters that follow it in a UPN."""
+    body = body12.strip().upper()
+    if len(body) != UPN_LENGTH - 1:
+        raise ValueError("A UPN body is 12 characters")
+    total = sum(weight * _character_value(character) for weight, character in zip(_WEIGHTS, body, strict=True))
+    return UPN_ALPHABET[total % 23]
+
+
+def normalise_upn(value: str) -> str:
+    """A UPN as stored: upper case, no surrounding or inner spaces."""
+    return "".join((value or "").split()).upper()
+
+
+def is_temporary_upn(value: str) -> bool:
+    """True when the UPN is a temporary one (a letter in the 13th position)."""
+    upn = normalise_upn(value)
+    return len(upn) == UPN_LENGTH and upn[-1] in UPN_ALPHABET
+
+
+def validate_upn(value: str) -> None:
+    """Raise ValidationError, with a reason an office or SENCO can act on, unless `value` is a valid UPN."""
+    upn = normalise_upn(value)
+    if len(upn) != UPN_LENGTH:
+        raise ValidationError(
+            "A UPN is 13 characters: a letter followed by 12 digits (the last may be a letter for a temporary UPN). "
+            f"This one has {len(upn)}.",
+            code="upn_length",
+        )
+    if upn[0] not in UPN_ALPHABET:
+        raise ValidationError(
+            "A UPN starts with its check letter (A–Z, but never I, O or S).",
+            code="upn_format",
+        )
+    if not upn[1:12].isdigit():
+        raise ValidationError(
+            "Characters 2 to 12 of a UPN are digits (LA code, school number, year and serial).",
+            code="upn_format",
+        )
+    if not (upn[12].isdigit() or upn[12] in UPN_ALPHABET):
+        raise ValidationError(
+            "The last character of a UPN is a digit, or a letter (not I, O or S) for a temporary UPN.",
+            code="upn_format",
+        )
+    expected = upn_check_letter(upn[1:])
+    if upn[0] != expected:
+        raise ValidationError(
+            "This UPN's check letter does not match its digits: check it was copied correctly from the MIS.",
+            code="upn_check_letter",
+        )
+
+
+def make_upn(la_code: str, establishment_number: str, year: int, serial: int, *, temporary: bool = False) -> str:
+    """A well-formed UPN for an LA code, establishment number, two-digit allocation year and serial."""
+    year2 = f"{year % 100:02d}"
+    if temporary:
+        # Temporary UPNs end in a letter: serial spread over two digits and one letter.
+        body = f"{la_code:0>3}{establishment_number:0>4}{year2}{serial // 23 % 100:02d}{UPN_ALPHABET[serial % 23]}"
+    else:
+        body = f"{la_code:0>3}{establishment_number:0>4}{year2}{serial % 1000:03d}"
+    return upn_check_letter(body) + body

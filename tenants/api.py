@@ -1,0 +1,61 @@
+"""REST API plumbing shared by every organisation's endpoints: who is asking, and in what role.
+
+API requests authenticate with a session or a personal token (`Authorization: Token …`); the
+organisation comes from the host, exactly as for pages, and the person must be a member there.
+"""
+
+from __future__ import annotations
+
+from rest_framework.permissions import BasePermission
+
+from .middleware import is_public_request
+from .selectors import roles_in
+
+
+def api_roles(request) -> frozenset[str]:
+    """The caller's roles in the organisation the request is for (computed once per request)."""
+    cached = getattr(request, "_api_roles", None)
+    if cached is None:
+        if is_public_request(request) or not request.user.is_authenticated:
+            cached = frozenset()
+        else:
+            cached = roles_in(request.user, request.tenant)
+        request._api_roles = cached
+    return cached
+
+
+class IsMemberHere(BasePermission):
+    """Only members of the organisation whose host the request came to."""
+
+    message = "You are not a member of this organisation."
+
+    def has_permission(self, request, view) -> bool:
+        roles = api_roles(request)
+        # Views read `request.roles` just as pages do.
+        request.roles = roles
+        request._request.roles = roles
+        return bool(roles)
+
+
+def role_permission(*allowed: str) -> type[BasePermission]:
+    """A permission class admitting members who hold one of `allowed` roles."""
+
+    class HasRole(IsMemberHere):
+        message = "Your role here does not allow this."
+
+        def has_permission(self, request, view) -> bool:
+            return super().has_permission(request, view) and bool(api_roles(request) & set(allowed))
+
+    HasRole.__name__ = "HasRole_" + "_".join(allowed)
+    return HasRole
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus Django's ValidationError from services as a 400 with its messages."""
+    from django.core.exceptions import ValidationError as DjangoValidationError
+    from rest_framework.exceptions import ValidationError
+    from rest_framework.views import exception_handler as drf_handler
+
+    if isinstance(exc, DjangoValidationError):
+        exc = ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
+    return drf_handler(exc, context)

@@ -1,0 +1,102 @@
+"""UPNs are checked the DfE way: a check letter over twelve weighted characters."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from hypothesis import given
+from hypothesis import strategies as st
+
+from send_core.upn import UPN_ALPHABET, is_temporary_upn, make_upn, normalise_upn, upn_check_letter, validate_upn
+
+DIGITS = "0123456789"
+
+# Twelve characters after the check letter: eleven digits, then a digit (permanent) or letter (temporary).
+permanent_bodies = st.text(DIGITS, min_size=12, max_size=12)
+temporary_bodies = st.builds(
+    lambda d, letter: d + letter, st.text(DIGITS, min_size=11, max_size=11), st.sampled_from(UPN_ALPHABET)
+)
+bodies = st.one_of(permanent_bodies, temporary_bodies)
+
+
+@pytest.mark.parametrize(
+    "upn, temporary",
+    [
+        # The worked examples in the DfE's UPN guidance: a permanent and a temporary UPN.
+        # 2·8 + 4·1 + 5·2 + 10·1 + 13·1 = 53; 53 mod 23 = 7 → "H".
+        ("H801200001001", False),
+        # 2·8 + 4·1 + 5·2 + 10·1 + 12·1 + 13·0 ("A") = 52; 52 mod 23 = 6 → "G".
+        ("G80120000101A", True),
+    ],
+)
+def test_the_dfe_guidance_examples(upn, temporary):
+    assert upn_check_letter(upn[1:]) == upn[0]
+    validate_upn(upn)
+    assert is_temporary_upn(upn) is temporary
+
+
+def test_a_wrong_check_letter_is_refused():
+    with pytest.raises(ValidationError) as error:
+        validate_upn("Z801200001001")
+    assert "check letter does not match" in error.value.messages[0]
+
+
+def test_letters_count_by_their_place_in_the_dfe_alphabet():
+    # A temporary UPN ending in "B" (value 1) weighs the same as one ending in 1: the letter's value is its index.
+    assert upn_check_letter("88121012001B") == upn_check_letter("881210120011")
+    # "J" comes straight after "H" in the alphabet (no I): value 8, the same as the digit 8.
+    assert upn_check_letter("88121012001J") == upn_check_letter("881210120018")
+
+
+@given(bodies)
+def test_generated_upns_are_valid(body):
+    upn = upn_check_letter(body) + body
+    validate_upn(upn)
+    assert is_temporary_upn(upn) == body[-1].isalpha()
+
+
+@given(bodies, st.integers(0, 12), st.sampled_from(DIGITS + UPN_ALPHABET + "IOS"))
+def test_any_single_character_change_fails(body, position, replacement):
+    upn = upn_check_letter(body) + body
+    if upn[position] == replacement:
+        return
+    changed = upn[:position] + replacement + upn[position + 1 :]
+    # The one change the weighting cannot see: the 13th character swapped between a digit and the letter
+    # of equal value (e.g. 1 ↔ B). That turns a permanent UPN into a different, temporary one (or back),
+    # which is how the DfE scheme works; every same-kind change is caught.
+    if position == 12 and changed[12].isdigit() != upn[12].isdigit():
+        original_value = int(upn[12]) if upn[12].isdigit() else UPN_ALPHABET.index(upn[12])
+        new_value = int(replacement) if replacement.isdigit() else UPN_ALPHABET.find(replacement)
+        if original_value == new_value:
+            assert is_temporary_upn(changed) != is_temporary_upn(upn)
+            return
+    with pytest.raises(ValidationError):
+        validate_upn(changed)
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("H80120000100", "A UPN is 13 characters"),
+        ("H8012000010011", "This one has 14"),
+        ("I801200001001", "starts with its check letter"),
+        ("8801200001001", "starts with its check letter"),
+        ("H80120A001001", "Characters 2 to 12 of a UPN are digits"),
+        ("G80120000101I", "The last character of a UPN is a digit, or a letter"),
+        ("A801200001001", "check letter does not match"),
+    ],
+)
+def test_invalid_upns_say_why(value, message):
+    with pytest.raises(ValidationError) as error:
+        validate_upn(value)
+    assert message in error.value.messages[0]
+
+
+def test_spaces_and_lower_case_are_forgiven():
+    assert normalise_upn(" h801 2000 01001 ") == "H801200001001"
+    validate_upn(" h801 2000 01001 ")
+
+
+def test_temporary_upns_are_accepted_and_recognised():
+    upn = make_upn("881", "2101", 24, 47, temporary=True)
+    validate_upn(upn)
+    assert is_temporary_upn(upn)
+    assert not is_temporary_upn(make_upn("881", "2101", 24, 47))
