@@ -32,18 +32,27 @@ SPECS = {
     "testshire": Spec("testshire", "Testshire Council", OrganisationKind.LOCAL_AUTHORITY, {"la_code": "991"}),
     "northway": Spec("northway", "Northway Trust", OrganisationKind.TRUST),
     "ashgrove": Spec(
-        "ashgrove", "Ashgrove Primary School", OrganisationKind.SCHOOL,
-        {"urn": "991001", "la_code": "991", "establishment_number": "2101", "phase": "primary"}, la="testshire",
+        "ashgrove",
+        "Ashgrove Primary School",
+        OrganisationKind.SCHOOL,
+        {"urn": "991001", "la_code": "991", "establishment_number": "2101", "phase": "primary"},
+        la="testshire",
     ),
     "birchwood": Spec(
-        "birchwood", "Birchwood Primary Academy", OrganisationKind.SCHOOL,
+        "birchwood",
+        "Birchwood Primary Academy",
+        OrganisationKind.SCHOOL,
         {"urn": "991002", "la_code": "991", "establishment_number": "2102", "phase": "primary"},
-        la="testshire", trust="northway",
+        la="testshire",
+        trust="northway",
     ),
     "cedar-high": Spec(
-        "cedar-high", "Cedar High School", OrganisationKind.SCHOOL,
+        "cedar-high",
+        "Cedar High School",
+        OrganisationKind.SCHOOL,
         {"urn": "991003", "la_code": "991", "establishment_number": "4101", "phase": "secondary"},
-        la="testshire", trust="northway",
+        la="testshire",
+        trust="northway",
     ),
 }
 

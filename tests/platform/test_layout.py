@@ -34,10 +34,7 @@ def test_our_folders_import_under_their_own_names():
     assert any(Path(p).resolve() == ROOT / "graphql" for p in send_graphql.__path__)
 
 
-PROBE = (
-    "import platform, graphql; "
-    "print(platform.__file__); print(graphql.__file__); print(platform.system())"
-)
+PROBE = "import platform, graphql; print(platform.__file__); print(graphql.__file__); print(platform.system())"
 
 
 def _check(output: str) -> None:
@@ -65,7 +62,10 @@ def test_python_m_celery_from_the_repository_root_loads_the_app_with_the_real_mo
     # `celery report` imports the app and Django settings and prints the platform module's view.
     result = subprocess.run(
         [sys.executable, "-m", "celery", "-A", "send_platform.celery_app", "report"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     assert "platform -> system:" in result.stdout

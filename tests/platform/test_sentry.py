@@ -72,9 +72,24 @@ def test_the_scrubber_drops_unknown_keys_and_filters_nested_personal_data():
         "user": {"email": "a@example.org"},
         "contexts": {"runtime": {"name": "CPython", "note": "Amelia 2016-03-04"}, "pupil": {"name": "Amelia"}},
         "tags": {"organisation": "ashgrove", "child_name": "Amelia"},
-        "exception": {"values": [{"type": "ValueError", "value": "Amelia", "stacktrace": {"frames": [
-            {"function": "f", "vars": {"name": "Amelia"}, "context_line": "name = 'Amelia'", "lineno": 3}
-        ]}}]},
+        "exception": {
+            "values": [
+                {
+                    "type": "ValueError",
+                    "value": "Amelia",
+                    "stacktrace": {
+                        "frames": [
+                            {
+                                "function": "f",
+                                "vars": {"name": "Amelia"},
+                                "context_line": "name = 'Amelia'",
+                                "lineno": 3,
+                            }
+                        ]
+                    },
+                }
+            ]
+        },
     }
     clean = scrub_event(event)
     assert "Amelia" not in json.dumps(clean) and "a@example.org" not in json.dumps(clean)
@@ -91,6 +106,12 @@ def test_sentry_starts_only_when_a_dsn_is_set(dsn, active):
 
     env = dict(os.environ, SENTRY_DSN=dsn)
     probe = "import send_platform.settings, sentry_sdk; print(sentry_sdk.get_client().is_active())"
-    result = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True,
-                            cwd=Path(__file__).resolve().parents[2], timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+        timeout=60,
+    )
     assert result.stdout.strip().splitlines()[-1] == active, result.stderr

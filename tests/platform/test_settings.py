@@ -25,7 +25,11 @@ def _load_settings(extra_env: dict) -> subprocess.CompletedProcess:
     env.update(extra_env)
     return subprocess.run(
         [sys.executable, "-c", "import send_platform.settings as s; print('loaded', s.DEBUG, s.SESSION_COOKIE_SECURE)"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 

@@ -19,11 +19,15 @@ def public():
 
 def test_a_new_person_accepts_and_joins(public, school_a, member):
     senco = member(school_a, "senco")
-    invitation = services.invite_member(organisation=school_a, email="New.Teacher@Example.org", role="teacher", invited_by=senco)
+    invitation = services.invite_member(
+        organisation=school_a, email="New.Teacher@Example.org", role="teacher", invited_by=senco
+    )
     url = f"/invitations/{services.invitation_token(invitation)}/"
     page = public.get(url)
     assert page.status_code == 200 and "Join Ashgrove Primary School" in page.content.decode()
-    response = public.post(url, {"full_name": "Nia Teacher", "password": "a-good-long-secret-7", "password_again": "a-good-long-secret-7"})
+    response = public.post(
+        url, {"full_name": "Nia Teacher", "password": "a-good-long-secret-7", "password_again": "a-good-long-secret-7"}
+    )
     assert response.status_code == 302
     user = User.objects.get(email="new.teacher@example.org")
     assert Membership.objects.filter(user=user, organisation=school_a, role="teacher").exists()
@@ -35,7 +39,9 @@ def test_a_new_person_accepts_and_joins(public, school_a, member):
 def test_mismatched_passwords_re_show_the_form_with_the_name_kept(public, school_a):
     invitation = services.invite_member(organisation=school_a, email="x@example.org", role="teacher", invited_by=None)
     url = f"/invitations/{services.invitation_token(invitation)}/"
-    response = public.post(url, {"full_name": "Kept Name", "password": "a-good-long-secret-7", "password_again": "different-secret-77"})
+    response = public.post(
+        url, {"full_name": "Kept Name", "password": "a-good-long-secret-7", "password_again": "different-secret-77"}
+    )
     assert response.status_code == 400
     body = response.content.decode()
     assert "The passwords do not match." in body and "Kept Name" in body
@@ -43,7 +49,9 @@ def test_mismatched_passwords_re_show_the_form_with_the_name_kept(public, school
 
 
 def test_an_expired_invitation_says_so(public, school_a):
-    invitation = services.invite_member(organisation=school_a, email="late@example.org", role="teacher", invited_by=None)
+    invitation = services.invite_member(
+        organisation=school_a, email="late@example.org", role="teacher", invited_by=None
+    )
     invitation.expires_at = timezone.now() - timedelta(minutes=1)
     invitation.save()
     response = public.get(f"/invitations/{services.invitation_token(invitation)}/")
@@ -70,4 +78,6 @@ def test_a_senco_invites_from_the_staff_page_and_a_teacher_cannot(member, client
     teacher = member(school_a, "teacher")
     page = client_for(teacher, school_a).get("/staff/")
     assert "Invite someone" not in page.content.decode()
-    assert client_for(teacher, school_a).post("/staff/", {"email": "y@example.org", "role": "teacher"}).status_code == 403
+    assert (
+        client_for(teacher, school_a).post("/staff/", {"email": "y@example.org", "role": "teacher"}).status_code == 403
+    )

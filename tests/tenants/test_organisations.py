@@ -9,8 +9,14 @@ from tenants.roles import OrganisationKind
 
 def _school(**overrides):
     fields = dict(
-        kind=OrganisationKind.SCHOOL, name="New Primary", slug="new-primary", schema_name="org_new_primary",
-        urn="991099", la_code="991", establishment_number="2199", phase="primary",
+        kind=OrganisationKind.SCHOOL,
+        name="New Primary",
+        slug="new-primary",
+        schema_name="org_new_primary",
+        urn="991099",
+        la_code="991",
+        establishment_number="2199",
+        phase="primary",
     )
     fields.update(overrides)
     return Organisation(**fields)
@@ -56,7 +62,9 @@ def test_a_school_belongs_to_at_most_one_trust():
 
 def test_only_schools_have_urns_and_trusts(trust, la):
     with pytest.raises(ValidationError) as error:
-        Organisation(kind=OrganisationKind.TRUST, name="T", slug="t2", schema_name="org_t2", urn="991098", trust=trust).full_clean()
+        Organisation(
+            kind=OrganisationKind.TRUST, name="T", slug="t2", schema_name="org_t2", urn="991098", trust=trust
+        ).full_clean()
     assert "Only a school has this." in error.value.message_dict["urn"]
     assert "Only a school can belong to a trust." in error.value.message_dict["trust"]
 

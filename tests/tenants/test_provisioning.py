@@ -27,8 +27,14 @@ def test_provisioning_clones_the_template_without_running_migrations(la, monkeyp
 
     monkeypatch.setattr(services, "call_command", no_migrations)
     result = services.provision_organisation(
-        kind=OrganisationKind.SCHOOL, name="Elm Tree Primary", slug="elm-tree", urn="991010",
-        la_code="991", establishment_number="2110", phase="primary", local_authority=la,
+        kind=OrganisationKind.SCHOOL,
+        name="Elm Tree Primary",
+        slug="elm-tree",
+        urn="991010",
+        la_code="991",
+        establishment_number="2110",
+        phase="primary",
+        local_authority=la,
         first_member_email="SENCO@elmtree.example.org",
     )
     org = result.organisation
@@ -49,8 +55,14 @@ def test_provisioning_clones_the_template_without_running_migrations(la, monkeyp
 def test_a_bad_organisation_leaves_nothing_behind(la):
     with pytest.raises(Exception):
         services.provision_organisation(
-            kind=OrganisationKind.SCHOOL, name="Bad", slug="bad-school", urn="12", la_code="991",
-            establishment_number="2111", phase="primary", local_authority=la,
+            kind=OrganisationKind.SCHOOL,
+            name="Bad",
+            slug="bad-school",
+            urn="12",
+            la_code="991",
+            establishment_number="2111",
+            phase="primary",
+            local_authority=la,
         )
     assert not Organisation.objects.filter(slug="bad-school").exists()
     assert not schema_exists("org_bad_school")
@@ -59,8 +71,11 @@ def test_a_bad_organisation_leaves_nothing_behind(la):
 def test_first_member_role_must_suit_the_kind(la):
     with pytest.raises(Exception) as error:
         services.provision_organisation(
-            kind=OrganisationKind.TRUST, name="Oak Trust", slug="oak-trust",
-            first_member_email="x@example.org", first_member_role="caseworker",
+            kind=OrganisationKind.TRUST,
+            name="Oak Trust",
+            slug="oak-trust",
+            first_member_email="x@example.org",
+            first_member_role="caseworker",
         )
     assert "is not a role in a multi-academy trust" in str(error.value)
     assert not Organisation.objects.filter(slug="oak-trust").exists()
@@ -68,7 +83,9 @@ def test_first_member_role_must_suit_the_kind(la):
 
 def test_offboarding_exports_then_drops_the_schema(la, tmp_path, settings):
     settings.DATA_DIR = tmp_path
-    org = services.provision_organisation(kind=OrganisationKind.TRUST, name="Leaving Trust", slug="leaving").organisation
+    org = services.provision_organisation(
+        kind=OrganisationKind.TRUST, name="Leaving Trust", slug="leaving"
+    ).organisation
     with schema_context(org.schema_name):
         record_event(actor=None, action="create", object_type="probe", object_id=42)
     path = services.offboard_organisation(organisation=org)

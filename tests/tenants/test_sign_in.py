@@ -105,7 +105,9 @@ class TestTwoFactor:
         device.refresh_from_db()
         assert device.throttling_failure_count == 1  # wrong codes slow further guesses down
         device.throttle_reset()
-        right = public.post("/two-factor/", {"token": f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"})
+        right = public.post(
+            "/two-factor/", {"token": f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"}
+        )
         assert right.status_code == 302
         device.refresh_from_db()
         assert device.confirmed
@@ -118,5 +120,7 @@ class TestTwoFactor:
 
 
 def test_a_hash_made_elsewhere_still_checks(db):
-    user = User.objects.create(email="pbkdf2@example.org", full_name="P", password=make_password("x" * 12, hasher="pbkdf2_sha256"))
+    user = User.objects.create(
+        email="pbkdf2@example.org", full_name="P", password=make_password("x" * 12, hasher="pbkdf2_sha256")
+    )
     assert user.check_password("x" * 12)
