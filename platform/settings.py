@@ -93,6 +93,8 @@ PUBLIC_SCHEMA_NAME = "public"
 # New organisations are cloned from this migrated, empty schema instead of migrated one by one.
 CAIRN_TEMPLATE_SCHEMA = "cairn_template"
 TENANT_BASE_SCHEMA = CAIRN_TEMPLATE_SCHEMA
+# Clones kept ready, so provisioning a school is a rename (refilled by beat and at start-up).
+CAIRN_SPARE_SCHEMAS = int(env("CAIRN_SPARE_SCHEMAS", "3"))
 # Set the search path once per request, not before every statement.
 TENANT_LIMIT_SET_CALLS = True
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
@@ -282,7 +284,9 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "refill-spare-schemas": {"task": "tenants.refill_spare_schemas", "schedule": 600.0},
+}
 
 # Functions that add demo records to the demo organisations, in order (see `seed_demo`).
 CAIRN_DEMO_SEEDERS: list[str] = ["send_core.demo.seed_demo_pupils"]

@@ -127,3 +127,72 @@ def clone_template_schema(template: str, schema: str) -> None:
     script = ";\n".join([f"CREATE SCHEMA {quoted}", *(s.replace("{schema}", quoted) for s in plan.statements)])
     with connection.cursor() as cursor:
         cursor.execute(script)
+
+
+# --- Spare schemas ------------------------------------------------------------------------------
+# Clones made ahead of time, so provisioning a school is a rename rather than ~100 DDL
+# statements. A spare is only used while its migration records match the template's; any that
+# fall behind (after a deploy with migrations) are dropped and made again.
+
+SPARE_PREFIX = "cairn_spare_"
+
+
+def _migration_state(cursor, schema: str) -> str:
+    """A digest of the migrations recorded in `schema`: equal digests, equal structure."""
+    cursor.execute(
+        sql.SQL("SELECT md5(coalesce(string_agg(app || '.' || name, ',' ORDER BY app, name), '')) FROM {}.django_migrations").format(
+            sql.Identifier(schema)
+        )
+    )
+    return cursor.fetchone()[0]
+
+
+def spare_schemas() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s ORDER BY nspname", [SPARE_PREFIX.replace("_", r"\_") + "%"]
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def drop_spare_schemas() -> int:
+    """Drop every spare (the template changed). Returns how many were dropped."""
+    spares = spare_schemas()
+    with connection.cursor() as cursor:
+        for name in spares:
+            cursor.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(name)))
+    return len(spares)
+
+
+def refill_spare_schemas(template: str, target: int) -> int:
+    """Make clones until `target` spares exist; stale ones are dropped first. Returns how many were made."""
+    import secrets
+
+    made = 0
+    with connection.cursor() as cursor:
+        expected = _migration_state(cursor, template)
+        for name in spare_schemas():
+            if _migration_state(cursor, name) != expected:
+                cursor.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(name)))
+    while len(spare_schemas()) < target:
+        with transaction.atomic():
+            clone_template_schema(template, SPARE_PREFIX + secrets.token_hex(6))
+        made += 1
+    return made
+
+
+def take_spare_schema(template: str, schema: str) -> bool:
+    """Rename a current spare to `schema` (inside the caller's transaction); False if none is free."""
+    with connection.cursor() as cursor:
+        expected = _migration_state(cursor, template)
+        for name in spare_schemas():
+            # Claim it for this transaction: two provisionings never rename the same spare.
+            cursor.execute("SELECT pg_try_advisory_xact_lock(hashtext(%s))", [name])
+            if not cursor.fetchone()[0]:
+                continue
+            cursor.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [name])
+            if cursor.fetchone() is None or _migration_state(cursor, name) != expected:
+                continue
+            cursor.execute(sql.SQL("ALTER SCHEMA {} RENAME TO {}").format(sql.Identifier(name), sql.Identifier(schema)))
+            return True
+    return False

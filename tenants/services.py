@@ -19,7 +19,7 @@ from django_tenants.utils import get_public_schema_name, schema_context, schema_
 from send_core.audit.models import AuditAction
 from send_core.audit.services import record_event
 
-from .cloning import clone_template_schema
+from .cloning import clone_template_schema, take_spare_schema
 from .models import Domain, Invitation, Membership, Organisation, User, validate_role_for_kind
 from .roles import OrganisationKind, Role
 
@@ -74,11 +74,13 @@ def provision_organisation(
     first_member_role: str | None = None,
     invited_by: User | None = None,
     clone: bool = True,
+    use_spare: bool = True,
     **fields,
 ) -> ProvisionedOrganisation:
     """Create an organisation, its schema (cloned from the template), its domain and first invitation.
 
-    `clone=False` runs every migration instead; it exists for the provisioning benchmark.
+    `clone=False` runs every migration instead, and `use_spare=False` always clones afresh; both
+    exist for the provisioning benchmark.
     """
     started = time.perf_counter()
     organisation = Organisation(kind=kind, name=name, slug=slug, schema_name=schema_name_for(slug), **fields)
@@ -92,8 +94,10 @@ def provision_organisation(
         template = settings.CAIRN_TEMPLATE_SCHEMA
         if not schema_exists(template):
             raise RuntimeError(f"The template schema {template!r} is missing: run `manage.py prepare_template_schema`.")
-        # The clone carries the template's django_migrations rows, so it is fully migrated.
-        clone_template_schema(template, organisation.schema_name)
+        # A spare made ahead of time if one is current, else a clone now; either carries the
+        # template's django_migrations rows, so the schema is fully migrated.
+        if not (use_spare and take_spare_schema(template, organisation.schema_name)):
+            clone_template_schema(template, organisation.schema_name)
     else:
         organisation.create_schema(check_if_exists=False, sync_schema=True, verbosity=0)
     connection.set_schema_to_public()

@@ -56,3 +56,32 @@ def test_the_plan_is_reused_until_the_template_changes(db):
         changed = clone_plan(TEMPLATE)
         assert changed is not first and "probe_table" in changed.tables
         transaction.set_rollback(True)
+
+
+def test_a_spare_becomes_the_new_schema_and_matches_the_template(db):
+    from tenants.cloning import refill_spare_schemas, spare_schemas, take_spare_schema
+
+    with transaction.atomic():
+        refill_spare_schemas(TEMPLATE, 2)
+        before = spare_schemas()
+        assert len(before) >= 2
+        assert take_spare_schema(TEMPLATE, "from_spare")
+        assert len(spare_schemas()) == len(before) - 1
+        assert _structure("from_spare") == _structure(TEMPLATE)
+        transaction.set_rollback(True)
+
+
+def test_a_spare_that_fell_behind_the_template_is_never_used(db):
+    from tenants.cloning import refill_spare_schemas, spare_schemas, take_spare_schema
+
+    with transaction.atomic():
+        refill_spare_schemas(TEMPLATE, 1)
+        with connection.cursor() as cursor:
+            # A deploy migrates the template; the spares still hold the old structure.
+            cursor.execute(f"INSERT INTO \"{TEMPLATE}\".django_migrations (app, name, applied) VALUES ('x', '0099_new', now())")
+        assert not take_spare_schema(TEMPLATE, "stale_check")
+        made = refill_spare_schemas(TEMPLATE, 1)
+        assert made == 1 and len(spare_schemas()) == 1
+        assert take_spare_schema(TEMPLATE, "fresh_check")
+        assert ("x", "0099_new") in _structure("fresh_check")["migrations"]
+        transaction.set_rollback(True)
