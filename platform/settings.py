@@ -286,10 +286,19 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "refill-spare-schemas": {"task": "tenants.refill_spare_schemas", "schedule": 600.0},
+    "expire-exchange-envelopes": {"task": "integrations.exchange.expire_envelopes", "schedule": 3600.0},
 }
 
 # Functions that add demo records to the demo organisations, in order (see `seed_demo`).
 CAIRN_DEMO_SEEDERS: list[str] = ["send_core.demo.seed_demo_pupils"]
+
+# --- Secure exchange --------------------------------------------------------------------
+# A clamd daemon (host:port or socket path) scans every document sent; without one, only the
+# document types Cairn accepts get through. Refuse when clamd is set but unreachable unless told.
+CAIRN_CLAMD = env("CAIRN_CLAMD")
+CAIRN_CLAMD_TIMEOUT = float(env("CAIRN_CLAMD_TIMEOUT", "30"))
+CAIRN_CLAMD_FAIL_OPEN = env_bool("CAIRN_CLAMD_FAIL_OPEN", False)
+CAIRN_EXCHANGE_EXPIRY_DAYS = int(env("CAIRN_EXCHANGE_EXPIRY_DAYS", "60"))
 
 # --- Sentry: nothing personal leaves -------------------------------------------------------
 SENTRY_DSN = env("SENTRY_DSN")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("health/", platform_views.health, name="health"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/", include("send_core.api.urls")),
+    path("exchange/", include("integrations.exchange.urls")),
     path("", include("send_core.urls")),
 ]
 

@@ -18,7 +18,7 @@ from .selectors import roles_in
 
 # Paths on an organisation's host that need no membership here: the API checks membership
 # itself after authenticating a session or a token (see tenants.api).
-OPEN_PREFIXES = ("/static/", "/auth/handoff/", "/health/", "/sign-out/", "/api/")
+OPEN_PREFIXES = ("/static/", "/auth/handoff/", "/health/", "/sign-out/", "/api/", "/exchange/api/")
 
 
 class OrganisationMiddleware(TenantMainMiddleware):

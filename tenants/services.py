@@ -13,6 +13,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 
@@ -152,10 +153,16 @@ def offboard_organisation(*, organisation: Organisation, actor: User | None = No
 
     with transaction.atomic():
         slug, pk = organisation.slug, organisation.pk
+        organisation.domains.all().delete()
+        try:
+            Organisation.objects.filter(pk=pk).delete()
+        except ProtectedError:
+            raise ValidationError(
+                f"{organisation} still has records other organisations rely on (such as exchange envelopes); "
+                "hand those over before off-boarding."
+            ) from None
         with connection.cursor() as cursor:
             cursor.execute(f'DROP SCHEMA IF EXISTS "{organisation.schema_name}" CASCADE')
-        organisation.domains.all().delete()
-        Organisation.objects.filter(pk=pk).delete()
         connection.set_schema_to_public()
         record_event(
             actor=actor,

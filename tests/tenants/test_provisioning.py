@@ -102,3 +102,20 @@ def test_a_local_authority_with_schools_cannot_be_offboarded(la, school_a):
         services.offboard_organisation(organisation=la)
     assert "still has schools" in str(error.value)
     assert schema_exists(la.schema_name)
+
+
+def test_an_organisation_others_rely_on_is_not_offboarded(la, member, tmp_path, settings):
+    from integrations.exchange.services import send_envelope
+
+    settings.DATA_DIR = tmp_path
+    school = services.provision_organisation(
+        kind=OrganisationKind.SCHOOL, name="Linked Primary", slug="linked", urn="991030", la_code="991",
+        establishment_number="2130", phase="primary", local_authority=la,
+    ).organisation
+    senco = member(school, "senco")
+    send_envelope(sender=school, recipient=la, kind="ehc_request", subject="EHC request 1", payload={"a": 1}, sent_by=senco)
+    with pytest.raises(Exception) as error:
+        services.offboard_organisation(organisation=school)
+    assert "still has records other organisations rely on" in str(error.value)
+    assert schema_exists(school.schema_name)
+    assert Organisation.objects.filter(slug="linked").exists()
