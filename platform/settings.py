@@ -261,6 +261,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "SEND records for schools, trusts and local authorities.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["tenants.api.IsMemberHere"],
 }
 
 # --- Celery: the tenant travels with every task -------------------------------------------
@@ -330,6 +331,8 @@ def check_production_settings() -> None:
         problems.append("SECRET_KEY must be at least 40 characters")
     if BASE_DOMAIN == "localhost":
         problems.append("BASE_DOMAIN must be the real domain")
+    if not _cache_url:
+        problems.append("CACHE_URL must point at Redis (sign-in links are single-use across processes)")
     if not env("CAIRN_MASTER_KEY"):
         problems.append("CAIRN_MASTER_KEY must be set (documents are encrypted under it)")
     if problems:

@@ -3,7 +3,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
 from .models import Organisation, Phase
-from .roles import ROLES_BY_KIND, OrganisationKind, Role
+from .roles import ROLES_BY_KIND, OrganisationKind, Role, grantable_roles
 
 
 class SignInForm(forms.Form):
@@ -47,9 +47,9 @@ class InviteForm(forms.Form):
     email = forms.EmailField(label="Email address")
     role = forms.ChoiceField(label="Role")
 
-    def __init__(self, *args, organisation: Organisation, **kwargs):
+    def __init__(self, *args, organisation: Organisation, inviter_roles: frozenset[str], **kwargs):
         super().__init__(*args, **kwargs)
-        allowed = ROLES_BY_KIND[organisation.kind]
+        allowed = ROLES_BY_KIND[organisation.kind] & grantable_roles(inviter_roles)
         self.fields["role"].choices = [(r.value, r.label) for r in Role if r in allowed]
 
 

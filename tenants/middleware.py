@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -14,11 +15,16 @@ from send_core.audit.models import AuditAction
 from send_core.audit.services import record_event
 
 from .routing import base_site_url
+from .sessions import session_is_current
 from .selectors import roles_in
 
 # Paths on an organisation's host that need no membership here: the API checks membership
 # itself after authenticating a session or a token (see tenants.api).
 OPEN_PREFIXES = ("/static/", "/auth/handoff/", "/health/", "/sign-out/", "/api/", "/exchange/api/")
+
+
+# Paths on the base domain a signed-in person may use before their second factor.
+PUBLIC_BEFORE_SECOND_FACTOR = ("/static/", "/health/", "/sign-in/", "/sign-out/", "/two-factor/")
 
 
 class OrganisationMiddleware(TenantMainMiddleware):
@@ -51,12 +57,24 @@ class MembershipMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         tenant = getattr(request, "tenant", None)
+        if request.user.is_authenticated and not session_is_current(request):
+            # Signed out elsewhere since this session began.
+            logout(request)
         request.roles = frozenset()
         if tenant is not None:
             request.roles = roles_in(request.user, tenant)
         if tenant is not None:
             tag_organisation(tenant.slug)
-        if is_public_request(request) or request.path.startswith(OPEN_PREFIXES):
+        if is_public_request(request):
+            if (
+                settings.CAIRN_REQUIRE_2FA
+                and request.user.is_authenticated
+                and not request.user.is_verified()
+                and not request.path.startswith(PUBLIC_BEFORE_SECOND_FACTOR)
+            ):
+                return HttpResponseRedirect(f"/two-factor/?next={request.get_full_path()}")
+            return self.get_response(request)
+        if request.path.startswith(OPEN_PREFIXES):
             return self.get_response(request)
 
         if not request.user.is_authenticated:

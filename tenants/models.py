@@ -157,6 +157,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="May use the Django admin.")
     date_joined = models.DateTimeField(default=timezone.now)
+    # Raised on every sign-out: sessions started before it (on any organisation's address, or
+    # the base domain) are ended at their next request, so signing out anywhere signs out everywhere.
+    session_epoch = models.PositiveIntegerField(default=0)
 
     objects = UserManager()
 

@@ -49,5 +49,20 @@ PUPIL_READERS_OWN = frozenset({Role.TEACHER, Role.TEACHING_ASSISTANT})
 # Every role is a staff role for two-factor purposes.
 STAFF_ROLES = frozenset(Role.values)
 
-# Who may invite people into an organisation, per kind.
-INVITERS = frozenset({Role.SENCO, Role.HEADTEACHER, Role.SCHOOL_ADMIN, Role.SEND_LEAD, Role.SEN_MANAGER, Role.OPERATOR})
+# Which roles each role may give to someone else. Nobody can grant a role that would show them
+# more than they see now (an office administrator cannot make anyone a SENCO or a teacher).
+_SCHOOL_ROLES = ROLES_BY_KIND[OrganisationKind.SCHOOL]
+GRANTABLE: dict[str, frozenset[str]] = {
+    Role.SENCO: _SCHOOL_ROLES,
+    Role.HEADTEACHER: _SCHOOL_ROLES,
+    Role.SCHOOL_ADMIN: frozenset({Role.SCHOOL_ADMIN, Role.BUSINESS_MANAGER, Role.GOVERNOR}),
+    Role.SEND_LEAD: frozenset({Role.SEND_LEAD}),
+    Role.SEN_MANAGER: frozenset({Role.CASEWORKER, Role.SEN_MANAGER}),
+    Role.OPERATOR: frozenset({Role.OPERATOR}),
+}
+INVITERS = frozenset(GRANTABLE)
+
+
+def grantable_roles(roles: frozenset[str]) -> frozenset[str]:
+    """Every role a person holding `roles` may invite someone into."""
+    return frozenset().union(*(GRANTABLE.get(role, frozenset()) for role in roles))

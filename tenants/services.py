@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models import ProtectedError
@@ -22,7 +23,7 @@ from send_core.audit.services import record_event
 
 from .cloning import clone_template_schema, take_spare_schema
 from .models import Domain, Invitation, Membership, Organisation, User, validate_role_for_kind
-from .roles import OrganisationKind, Role
+from .roles import OrganisationKind, Role, grantable_roles
 
 INVITATION_SALT = "cairn.invitation"
 
@@ -111,6 +112,7 @@ def provision_organisation(
             email=first_member_email,
             role=first_member_role or default_first_role(kind),
             invited_by=invited_by,
+            check_grant=False,
         )
     record_event(
         actor=invited_by,
@@ -147,9 +149,10 @@ def offboard_organisation(*, organisation: Organisation, actor: User | None = No
     with schema_context(organisation.schema_name):
         tenant_labels = [label.split(".")[-1] for label in settings.TENANT_APPS if not label.startswith("django.")]
         call_command("dumpdata", *tenant_labels, format="json", stdout=buffer, verbosity=0)
-    with gzip.open(path, "wt", encoding="utf-8") as fh:
+    # Readable by the service account only, from the moment it exists.
+    descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    with os.fdopen(descriptor, "wb") as raw, gzip.open(raw, "wt", encoding="utf-8") as fh:
         fh.write(buffer.getvalue())
-    path.chmod(0o600)
 
     with transaction.atomic():
         slug, pk = organisation.slug, organisation.pk
@@ -177,8 +180,17 @@ def offboard_organisation(*, organisation: Organisation, actor: User | None = No
 # --- Invitations and memberships -------------------------------------------------------------
 
 
-def invite_member(*, organisation: Organisation, email: str, role: str, invited_by: User | None) -> Invitation:
+def invite_member(
+    *, organisation: Organisation, email: str, role: str, invited_by: User | None, check_grant: bool = True
+) -> Invitation:
+    """Invite someone into a role. The inviter must hold a role that may grant it (see roles.GRANTABLE);
+    `check_grant=False` is for an operator inviting a new organisation's first member."""
     validate_role_for_kind(role, organisation.kind)
+    if invited_by is not None and check_grant:
+        from .selectors import roles_in
+
+        if role not in grantable_roles(roles_in(invited_by, organisation)):
+            raise PermissionDenied(f"Your role here cannot invite someone as {Role(role).label}.")
     invitation = Invitation.objects.create(
         email=email.strip().lower(),
         organisation=organisation,

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -26,6 +26,7 @@ from .models import Organisation, User
 from .permissions import can_invite, is_operator
 from .roles import OrganisationKind
 from .routing import base_site_url, organisation_url
+from .sessions import sign_out_everywhere
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -92,7 +93,8 @@ def _after_sign_in(request: HttpRequest, next_url: str) -> HttpResponse:
 
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
-    logout(request)
+    # Signing out of one address signs out of all: a shared staffroom computer keeps nothing open.
+    sign_out_everywhere(request)
     return HttpResponseRedirect(base_site_url(request, "/sign-in/"))
 
 
@@ -249,7 +251,7 @@ def organisation_home(request: HttpRequest) -> HttpResponse:
 def staff(request: HttpRequest) -> HttpResponse:
     organisation: Organisation = request.tenant
     allowed = can_invite(request.roles)
-    form = InviteForm(request.POST or None, organisation=organisation)
+    form = InviteForm(request.POST or None, organisation=organisation, inviter_roles=request.roles)
     invite_link = None
     if request.method == "POST":
         if not allowed:
@@ -263,7 +265,7 @@ def staff(request: HttpRequest) -> HttpResponse:
             )
             invite_link = base_site_url(request, f"/invitations/{services.invitation_token(invitation)}/")
             messages.success(request, f"Invitation made for {invitation.email}. Send them the link below.")
-            form = InviteForm(organisation=organisation)
+            form = InviteForm(organisation=organisation, inviter_roles=request.roles)
     return render(
         request,
         "tenants/staff.html",

@@ -17,6 +17,7 @@ SAFE_PRODUCTION = {
     "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
     "BASE_DOMAIN": "cairn.example.org",
     "CAIRN_MASTER_KEY": "m" * 44,
+    "CACHE_URL": "redis://redis.internal:6379/2",
 }
 
 

@@ -112,3 +112,23 @@ class TestHandoff:
     def test_a_forged_token_is_refused(self, school_a):
         response = Client(HTTP_HOST=f"ashgrove.{settings.BASE_DOMAIN}").get("/auth/handoff/", {"token": "forged:abc"})
         assert response.status_code == 403
+
+
+def test_signing_out_of_a_school_signs_out_everywhere(member, school_a):
+    senco = member(school_a, "senco")
+    base = Client(HTTP_HOST=settings.BASE_DOMAIN)
+    base.force_login(senco)
+    school = Client(HTTP_HOST=f"ashgrove.{settings.BASE_DOMAIN}")
+    school.force_login(senco)
+    assert school.get("/").status_code == 200
+    school.post("/sign-out/")
+    # The base domain's session ended too: nothing signs the person straight back in.
+    assert base.get("/organisations/").status_code == 302
+    again = base.get("/sign-in/", {"next": f"http://ashgrove.{settings.BASE_DOMAIN}/staff/"})
+    assert again.status_code == 200 and "Sign in to Cairn" in again.content.decode()
+    assert school.get("/").status_code == 302
+
+
+def test_the_api_schema_is_for_members_only(member, school_a):
+    anonymous = Client(HTTP_HOST=f"ashgrove.{settings.BASE_DOMAIN}")
+    assert anonymous.get("/api/schema/").status_code in (401, 403)

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils import timezone
 
@@ -81,3 +81,21 @@ def test_a_senco_invites_from_the_staff_page_and_a_teacher_cannot(member, client
     assert (
         client_for(teacher, school_a).post("/staff/", {"email": "y@example.org", "role": "teacher"}).status_code == 403
     )
+
+
+def test_an_office_administrator_cannot_make_anyone_a_senco(member, client_for, school_a):
+    admin = member(school_a, "school_admin")
+    client = client_for(admin, school_a)
+    page = client.get("/staff/").content.decode()
+    assert 'value="governor"' in page and 'value="senco"' not in page and 'value="teacher"' not in page
+    response = client.post("/staff/", {"email": admin.email, "role": "senco"})
+    assert response.status_code == 400
+    assert not Membership.objects.filter(user=admin, role="senco").exists()
+    with pytest.raises(PermissionDenied):
+        services.invite_member(organisation=school_a, email=admin.email, role="senco", invited_by=admin)
+
+
+def test_a_senco_can_invite_any_school_role(member, school_a):
+    senco = member(school_a, "senco")
+    invitation = services.invite_member(organisation=school_a, email="h@example.org", role="headteacher", invited_by=senco)
+    assert invitation.role == "headteacher"

@@ -124,3 +124,16 @@ def test_a_hash_made_elsewhere_still_checks(db):
         email="pbkdf2@example.org", full_name="P", password=make_password("x" * 12, hasher="pbkdf2_sha256")
     )
     assert user.check_password("x" * 12)
+
+
+def test_operator_pages_need_the_second_factor_when_required(platform_org, settings):
+    from tests.factories import MembershipFactory, UserFactory
+
+    settings.CAIRN_REQUIRE_2FA = True
+    operator = UserFactory()
+    MembershipFactory(user=operator, organisation=platform_org, role="operator")
+    client = Client(HTTP_HOST=settings.BASE_DOMAIN)
+    client.force_login(operator)
+    for path in ("/operator/organisations/", "/organisations/"):
+        response = client.get(path)
+        assert response.status_code == 302 and response["Location"].startswith("/two-factor/"), path

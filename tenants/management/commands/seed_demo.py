@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import import_string
 
 from tenants.demo import DEMO_PASSWORD, SCHOOLS, demo_sign_ins, seed_demo_organisations
@@ -12,6 +12,9 @@ class Command(BaseCommand):
         parser.add_argument("--port", default="8000")
 
     def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            # The demo's accounts share a published password.
+            raise CommandError("The demo is for development machines only; it is refused in production.")
         organisations = seed_demo_organisations()
         # Other parts of Cairn add their demo records (pupils, plans, cases) in this order.
         for path in settings.CAIRN_DEMO_SEEDERS:
