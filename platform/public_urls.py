@@ -1,6 +1,6 @@
 """URLs on the base domain: sign-in, choosing an organisation, invitations, operators."""
 
-from django.urls import path
+from django.urls import include, path
 from send_platform import views as platform_views
 
 from tenants import views
@@ -14,6 +14,7 @@ urlpatterns = [
     path("organisations/<slug:slug>/go/", views.go_to_organisation, name="go-to-organisation"),
     path("invitations/<str:token>/", views.accept_invitation, name="accept-invitation"),
     path("operator/organisations/", views.operator_organisations, name="operator-organisations"),
+    path("toolkits/", include("integrations.toolkits.public_urls")),
     path("health/", platform_views.health, name="health"),
 ]
 

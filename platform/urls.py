@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/", include("send_core.api.urls")),
     path("exchange/", include("integrations.exchange.urls")),
+    path("toolkits/", include("integrations.toolkits.urls")),
     path("", include("send_core.urls")),
 ]
 

@@ -2,20 +2,44 @@
 
 A toolkit names the register stages (each mapped to a census SEN provision code), what the
 plan is called and which sections it has, how many outcomes a plan may hold, how often plans
-are reviewed, and the evidence an EHC needs-assessment request must carry.
+are reviewed, the evidence an EHC needs-assessment request must carry, descriptors of need per
+broad area and level (with the provision expected at each level), and the wording the pages
+use for things the toolkit names differently (a Cheshire East school's concern form is its
+"Discussion Form").
 
 The national Code of Practice default is built in. Local toolkits are registered from outside
-send_core with `register_toolkit`; send_core never imports them.
+send_core with `register_toolkit`; send_core never imports them. Whatever is registered under
+the national key is the default for schools whose organisation and LA name no toolkit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from .models.needs import AreaOfNeed
 from .models.register import CensusCode
+
+# Wording the pages show for things a toolkit may name in its own way, with the national words.
+DEFAULT_UI_WORDING: Mapping[str, str] = {
+    # The form a teacher fills in when they first worry about a child (a Concern).
+    "concern_form": "Record of concern",
+    # The list of pupils being watched before (or after) SEN provision: census code N.
+    "monitoring_register": "Monitoring register",
+    # Pupils at SEN Support or with an EHC plan: census codes K and E.
+    "sen_register": "SEN register",
+    # What a plan works towards, one and many ("key target" in a Pupil Passport).
+    "outcome": "outcome",
+    "outcomes": "outcomes",
+    # The toolkit's descriptors of need and the page that compares them with provision.
+    "descriptors": "Descriptors of need",
+    "matching_provision": "Matching provision to need",
+    # The request a school sends to its LA.
+    "ehc_request": "EHC needs assessment request",
+}
 
 
 @dataclass(frozen=True)
@@ -46,8 +70,34 @@ class EvidenceItem:
 
 
 @dataclass(frozen=True)
+class DescriptorLevel:
+    """One level of need in a broad area: what the need looks like and the provision expected for it.
+
+    `stage_key` (optional) names the toolkit stage this level usually goes with.
+    """
+
+    key: str
+    label: str
+    need: str
+    provision: str
+    stage_key: str = ""
+
+
+@dataclass(frozen=True)
+class AreaDescriptors:
+    """The levels of need a toolkit describes for one broad area (an AreaOfNeed value), lowest first."""
+
+    area: str
+    levels: tuple[DescriptorLevel, ...]
+
+    @property
+    def area_label(self) -> str:
+        return str(AreaOfNeed(self.area).label)
+
+
+@dataclass(frozen=True)
 class Toolkit:
-    """A graduated-approach toolkit: stages, plan shape, review cadence and EHC evidence."""
+    """A graduated-approach toolkit: stages, plan shape, review cadence, EHC evidence, descriptors and wording."""
 
     key: str
     name: str
@@ -57,6 +107,12 @@ class Toolkit:
     max_outcomes: int | None = None  # None: no cap
     reviews_per_year: int = 3
     ehc_evidence: tuple[EvidenceItem, ...] = field(default_factory=tuple)
+    # LA codes (3 digits) of the local authorities that publish or use this toolkit.
+    la_codes: tuple[str, ...] = field(default_factory=tuple)
+    description: str = ""
+    descriptors: tuple[AreaDescriptors, ...] = field(default_factory=tuple)
+    # Words the pages show in place of DEFAULT_UI_WORDING (only the keys that differ).
+    ui_wording: dict[str, str] = field(default_factory=dict, hash=False)
 
     def __post_init__(self) -> None:
         keys = [stage.key for stage in self.stages]
@@ -67,6 +123,27 @@ class Toolkit:
                 raise ValueError(f"Stage {stage.key!r} has unknown census code {stage.census_code!r}")
         if not any(stage.census_code == CensusCode.NONE for stage in self.stages):
             raise ValueError(f"Toolkit {self.key!r} needs a monitoring stage (census code N)")
+        if self.max_outcomes is not None and self.max_outcomes < 1:
+            raise ValueError(f"Toolkit {self.key!r}: a plan must be allowed at least one outcome")
+        if self.reviews_per_year < 1:
+            raise ValueError(f"Toolkit {self.key!r}: plans must be reviewed at least once a year")
+        unknown_words = sorted(set(self.ui_wording) - set(DEFAULT_UI_WORDING))
+        if unknown_words:
+            raise ValueError(f"Toolkit {self.key!r} names wording Cairn does not show: {', '.join(unknown_words)}")
+        areas = [block.area for block in self.descriptors]
+        if len(set(areas)) != len(areas):
+            raise ValueError(f"Toolkit {self.key!r} describes an area of need twice")
+        for block in self.descriptors:
+            if block.area not in AreaOfNeed.values:
+                raise ValueError(f"Toolkit {self.key!r} describes an unknown area of need {block.area!r}")
+            level_keys = [level.key for level in block.levels]
+            if len(set(level_keys)) != len(level_keys):
+                raise ValueError(f"Toolkit {self.key!r} repeats a level in {block.area}")
+            for level in block.levels:
+                if level.stage_key and level.stage_key not in keys:
+                    raise ValueError(
+                        f"Toolkit {self.key!r}: level {level.key!r} in {block.area} names unknown stage {level.stage_key!r}"
+                    )
 
     def stage(self, key: str) -> Stage:
         """The stage with this key; ValidationError if the toolkit has none."""
@@ -96,19 +173,48 @@ class Toolkit:
         raise ValidationError(f"{self.name} has no stage reported as census code {census_code}.")
 
     def outcome_limit_message(self) -> str:
-        return f"A {self.plan_name} can hold at most {self.max_outcomes} outcomes."
+        return f"A {self.plan_name} can hold at most {self.max_outcomes} {self.wording('outcomes')}."
+
+    def wording(self, key: str) -> str:
+        """What the pages call `key` under this toolkit (see DEFAULT_UI_WORDING)."""
+        return self.ui_wording.get(key) or DEFAULT_UI_WORDING.get(key, key)
+
+    @property
+    def all_wording(self) -> dict[str, str]:
+        """Every wording key with this toolkit's words (for templates: `toolkit.all_wording.concern_form`)."""
+        return {key: self.wording(key) for key in DEFAULT_UI_WORDING}
+
+    def descriptors_for(self, area: str) -> tuple[DescriptorLevel, ...]:
+        """The levels this toolkit describes for a broad area, lowest first (empty if none)."""
+        return next((block.levels for block in self.descriptors if block.area == area), ())
+
+    def descriptor_level(self, area: str, level_key: str) -> DescriptorLevel:
+        """One level of one area; ValidationError naming the levels there are if there is no such level."""
+        levels = self.descriptors_for(area)
+        for level in levels:
+            if level.key == level_key:
+                return level
+        if not levels:
+            area_label = AreaOfNeed(area).label if area in AreaOfNeed.values else area
+            raise ValidationError({"area": f"{self.name} has no descriptors for {area_label}."})
+        labels = ", ".join(level.label for level in levels)
+        raise ValidationError({"level_key": f"Choose one of the levels {self.name} describes: {labels}."})
 
     def as_dict(self) -> dict[str, Any]:
         """A plain description of the toolkit (for pages and the API)."""
         return {
             "key": self.key,
             "name": self.name,
+            "description": self.description,
+            "la_codes": list(self.la_codes),
             "stages": [vars(stage) for stage in self.stages],
             "plan_name": self.plan_name,
             "plan_sections": [vars(section) for section in self.plan_sections],
             "max_outcomes": self.max_outcomes,
             "reviews_per_year": self.reviews_per_year,
             "ehc_evidence": [vars(item) for item in self.ehc_evidence],
+            "descriptors": {block.area: [vars(level) for level in block.levels] for block in self.descriptors},
+            "ui_wording": self.all_wording,
         }
 
 
@@ -174,8 +280,13 @@ def unregister_toolkit(key: str) -> None:
         TOOLKITS.pop(key, None)
 
 
-def toolkit_for(organisation: Any) -> Toolkit:
-    """The toolkit a school uses: its own choice, else its LA's, else the national default."""
+def national_toolkit() -> Toolkit:
+    """The toolkit registered under the national key (the built-in NATIONAL_DEFAULT until another replaces it)."""
+    return TOOLKITS.get(NATIONAL_DEFAULT.key, NATIONAL_DEFAULT)
+
+
+def toolkit_key_for(organisation: Any) -> str:
+    """The key of the toolkit an organisation names: its own choice, else its LA's, else ""."""
     key = getattr(organisation, "toolkit", "") or ""
     if not key:
         la = (
@@ -184,7 +295,15 @@ def toolkit_for(organisation: Any) -> Toolkit:
             else None
         )
         key = getattr(la, "toolkit", "") or ""
-    return TOOLKITS.get(key, NATIONAL_DEFAULT)
+    return key
+
+
+def toolkit_for(organisation: Any) -> Toolkit:
+    """The toolkit a school uses: its own choice, else its LA's, else the national default.
+
+    A key nobody has registered (a plugin since removed) falls back to the national default.
+    """
+    return TOOLKITS.get(toolkit_key_for(organisation)) or national_toolkit()
 
 
 def current_toolkit() -> Toolkit:

@@ -10,6 +10,7 @@ from .agencies import (
 )
 from .assessments import NUMERIC_ASSESSMENT_KINDS, Assessment, AssessmentKind
 from .concerns import Concern, ConcernStatus, RaisedByKind
+from .descriptors import NeedDescriptorLevel
 from .documents import Document, DocumentKind
 from .medical import MedicalCondition
 from .meetings import MeetingKind, ParentMeeting
@@ -77,6 +78,7 @@ __all__ = [
     "MedicalCondition",
     "MeetingKind",
     "NCYear",
+    "NeedDescriptorLevel",
     "NeedRank",
     "NeedType",
     "NotificationKind",

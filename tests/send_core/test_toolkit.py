@@ -12,6 +12,7 @@ from send_core.toolkit import (
     TOOLKITS,
     Stage,
     Toolkit,
+    national_toolkit,
     register_toolkit,
     toolkit_for,
     unregister_toolkit,
@@ -48,13 +49,13 @@ def test_schools_use_their_own_toolkit_else_their_las_else_the_default(school_a,
     )
     register_toolkit(local)
     try:
-        assert toolkit_for(school_a) is NATIONAL_DEFAULT
+        assert toolkit_for(school_a) is national_toolkit() is TOOLKITS["national"]
         la.toolkit = "westmere"
         la.save()
         school_a.refresh_from_db()
         assert toolkit_for(school_a) is local
         school_a.toolkit = "unknown-kit"
-        assert toolkit_for(school_a) is NATIONAL_DEFAULT
+        assert toolkit_for(school_a) is national_toolkit() is TOOLKITS["national"]
     finally:
         unregister_toolkit("westmere")
     unregister_toolkit("national")
