@@ -155,9 +155,10 @@ def escalate_concern_to_sen_support(
     concern = _lock_open(concern)
     pupil = Pupil.objects.select_for_update().get(pk=concern.pupil_id)
     on = on or today()
-    reason = require_text(reason, "reason", "Give the reason the pupil needs SEN Support.")
+    support = current_toolkit().first_stage_for(CensusCode.SEN_SUPPORT).label
+    reason = require_text(reason, "reason", f"Give the reason the pupil needs {support}.")
     if on < concern.raised_on:
-        raise ValidationError({"on": "SEN Support cannot start before the concern was raised."})
+        raise ValidationError({"on": f"{support} cannot start before the concern was raised."})
     current = RegisterEntry.objects.filter(pupil=pupil, ended_on__isnull=True).first()
     if current is not None and current.census_code in ON_REGISTER_CODES:
         raise ValidationError(f"The pupil is already on the SEN register at {current.stage_label}.")

@@ -16,6 +16,7 @@ from django.db import transaction
 from ..models import (
     ON_REGISTER_CODES,
     AreaOfNeed,
+    CensusCode,
     OutcomeProgress,
     PlanOutcome,
     PlanProvision,
@@ -196,7 +197,8 @@ def activate_plan(plan: SupportPlan, *, activated_by: Any, on: datetime.date | N
         raise ValidationError(f"Only a draft plan can be made active; this one is {plan.get_status_display().lower()}.")
     stage = RegisterEntry.objects.filter(pupil_id=plan.pupil_id, ended_on__isnull=True).first()
     if stage is None or stage.census_code not in ON_REGISTER_CODES:
-        raise ValidationError(f"Place the pupil at SEN Support before making their {plan.title} active.")
+        support = current_toolkit().first_stage_for(CensusCode.SEN_SUPPORT).label
+        raise ValidationError(f"Place the pupil at {support} before making their {plan.title} active.")
     active = SupportPlan.objects.filter(pupil_id=plan.pupil_id, status=PlanStatus.ACTIVE).first()
     if active is not None:
         raise ValidationError(
