@@ -140,9 +140,9 @@ SPARE_PREFIX = "cairn_spare_"
 def _migration_state(cursor, schema: str) -> str:
     """A digest of the migrations recorded in `schema`: equal digests, equal structure."""
     cursor.execute(
-        sql.SQL("SELECT md5(coalesce(string_agg(app || '.' || name, ',' ORDER BY app, name), '')) FROM {}.django_migrations").format(
-            sql.Identifier(schema)
-        )
+        sql.SQL(
+            "SELECT md5(coalesce(string_agg(app || '.' || name, ',' ORDER BY app, name), '')) FROM {}.django_migrations"
+        ).format(sql.Identifier(schema))
     )
     return cursor.fetchone()[0]
 
@@ -150,7 +150,8 @@ def _migration_state(cursor, schema: str) -> str:
 def spare_schemas() -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s ORDER BY nspname", [SPARE_PREFIX.replace("_", r"\_") + "%"]
+            "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s ORDER BY nspname",
+            [SPARE_PREFIX.replace("_", r"\_") + "%"],
         )
         return [row[0] for row in cursor.fetchall()]
 

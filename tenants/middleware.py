@@ -15,8 +15,8 @@ from send_core.audit.models import AuditAction
 from send_core.audit.services import record_event
 
 from .routing import base_site_url
-from .sessions import session_is_current
 from .selectors import roles_in
+from .sessions import session_is_current
 
 # Paths on an organisation's host that need no membership here: the API checks membership
 # itself after authenticating a session or a token (see tenants.api).

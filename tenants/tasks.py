@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-
 from send_platform.celery_app import app
 
 from .cloning import refill_spare_schemas

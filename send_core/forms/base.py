@@ -12,6 +12,7 @@ from ..models import ParticipantRole
 
 RADIOS_TEMPLATE = "send_core/govuk/radios.html"
 CHECKBOXES_TEMPLATE = "send_core/govuk/checkboxes.html"
+PLAIN_FIELD_TEMPLATE = "send_core/govuk/field_plain.html"
 
 
 class DateInput(forms.DateInput):
@@ -66,14 +67,19 @@ class CairnForm(forms.Form):
 
     # Service field names that this form shows under another name.
     error_fields: Mapping[str, str] = {}
+    # Filters and other forms where every field is optional say so once, not on each label.
+    plain_labels = False
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            if isinstance(field.widget, forms.RadioSelect):
-                field.template_name = RADIOS_TEMPLATE
-            elif isinstance(field.widget, forms.CheckboxSelectMultiple):
+            # Checkboxes first: Django's CheckboxSelectMultiple is a kind of RadioSelect.
+            if isinstance(field.widget, forms.CheckboxSelectMultiple):
                 field.template_name = CHECKBOXES_TEMPLATE
+            elif isinstance(field.widget, forms.RadioSelect):
+                field.template_name = RADIOS_TEMPLATE
+            elif self.plain_labels:
+                field.template_name = PLAIN_FIELD_TEMPLATE
 
     def add_service_errors(self, error: ValidationError) -> None:
         """Put a service's ValidationError on the form: on a field when it names one, else above the form."""

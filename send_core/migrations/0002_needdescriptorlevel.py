@@ -6,31 +6,67 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('send_core', '0001_initial'),
+        ("send_core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='NeedDescriptorLevel',
+            name="NeedDescriptorLevel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('area', models.CharField(choices=[('cognition_learning', 'Cognition and learning'), ('communication_interaction', 'Communication and interaction'), ('semh', 'Social, emotional and mental health'), ('sensory_physical', 'Sensory and/or physical')], max_length=30, verbose_name='area of need')),
-                ('level_key', models.CharField(max_length=50)),
-                ('level_label', models.CharField(help_text="The toolkit's name for the level when it was recorded.", max_length=150)),
-                ('toolkit_key', models.CharField(help_text='The toolkit whose descriptors were used.', max_length=50)),
-                ('recorded_on', models.DateField()),
-                ('notes', models.TextField(blank=True)),
-                ('pupil', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='descriptor_levels', to='send_core.pupil')),
-                ('recorded_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "area",
+                    models.CharField(
+                        choices=[
+                            ("cognition_learning", "Cognition and learning"),
+                            ("communication_interaction", "Communication and interaction"),
+                            ("semh", "Social, emotional and mental health"),
+                            ("sensory_physical", "Sensory and/or physical"),
+                        ],
+                        max_length=30,
+                        verbose_name="area of need",
+                    ),
+                ),
+                ("level_key", models.CharField(max_length=50)),
+                (
+                    "level_label",
+                    models.CharField(
+                        help_text="The toolkit's name for the level when it was recorded.", max_length=150
+                    ),
+                ),
+                ("toolkit_key", models.CharField(help_text="The toolkit whose descriptors were used.", max_length=50)),
+                ("recorded_on", models.DateField()),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "pupil",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="descriptor_levels",
+                        to="send_core.pupil",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pupil_id', 'area', '-recorded_on', '-id'],
-                'indexes': [models.Index(fields=['pupil', 'area', '-recorded_on'], name='send_core_n_pupil_i_c7e00c_idx')],
+                "ordering": ["pupil_id", "area", "-recorded_on", "-id"],
+                "indexes": [
+                    models.Index(fields=["pupil", "area", "-recorded_on"], name="send_core_n_pupil_i_c7e00c_idx")
+                ],
             },
         ),
     ]

@@ -59,9 +59,12 @@ def bench_provisioning_clone_against_migrate():
     migrate_median = statistics.median(migrated)
     print(
         f"\nProvisioning {N} schools each way ({made} spare clones made beforehand)\n"
-        + _line("clone ready-made (spare rename)", spare) + "\n"
-        + _line("clone the template now", cloned) + "\n"
-        + _line("run every migration", migrated) + "\n"
+        + _line("clone ready-made (spare rename)", spare)
+        + "\n"
+        + _line("clone the template now", cloned)
+        + "\n"
+        + _line("run every migration", migrated)
+        + "\n"
         f"  ratios: a spare is {migrate_median / statistics.median(spare):.1f}x faster than migrating, "
         f"a clone made now {migrate_median / statistics.median(cloned):.1f}x"
     )

@@ -78,7 +78,9 @@ def test_a_spare_that_fell_behind_the_template_is_never_used(db):
         refill_spare_schemas(TEMPLATE, 1)
         with connection.cursor() as cursor:
             # A deploy migrates the template; the spares still hold the old structure.
-            cursor.execute(f"INSERT INTO \"{TEMPLATE}\".django_migrations (app, name, applied) VALUES ('x', '0099_new', now())")
+            cursor.execute(
+                f"INSERT INTO \"{TEMPLATE}\".django_migrations (app, name, applied) VALUES ('x', '0099_new', now())"
+            )
         assert not take_spare_schema(TEMPLATE, "stale_check")
         made = refill_spare_schemas(TEMPLATE, 1)
         assert made == 1 and len(spare_schemas()) == 1

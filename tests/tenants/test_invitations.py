@@ -97,5 +97,7 @@ def test_an_office_administrator_cannot_make_anyone_a_senco(member, client_for, 
 
 def test_a_senco_can_invite_any_school_role(member, school_a):
     senco = member(school_a, "senco")
-    invitation = services.invite_member(organisation=school_a, email="h@example.org", role="headteacher", invited_by=senco)
+    invitation = services.invite_member(
+        organisation=school_a, email="h@example.org", role="headteacher", invited_by=senco
+    )
     assert invitation.role == "headteacher"

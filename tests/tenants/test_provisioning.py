@@ -109,11 +109,19 @@ def test_an_organisation_others_rely_on_is_not_offboarded(la, member, tmp_path, 
 
     settings.DATA_DIR = tmp_path
     school = services.provision_organisation(
-        kind=OrganisationKind.SCHOOL, name="Linked Primary", slug="linked", urn="991030", la_code="991",
-        establishment_number="2130", phase="primary", local_authority=la,
+        kind=OrganisationKind.SCHOOL,
+        name="Linked Primary",
+        slug="linked",
+        urn="991030",
+        la_code="991",
+        establishment_number="2130",
+        phase="primary",
+        local_authority=la,
     ).organisation
     senco = member(school, "senco")
-    send_envelope(sender=school, recipient=la, kind="ehc_request", subject="EHC request 1", payload={"a": 1}, sent_by=senco)
+    send_envelope(
+        sender=school, recipient=la, kind="ehc_request", subject="EHC request 1", payload={"a": 1}, sent_by=senco
+    )
     with pytest.raises(Exception) as error:
         services.offboard_organisation(organisation=school)
     assert "still has records other organisations rely on" in str(error.value)

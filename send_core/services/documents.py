@@ -1,0 +1,89 @@
+"""Acts on a pupil's documents: storing an upload encrypted, and opening one to read.
+
+The content never touches storage unencrypted (send_core.crypto seals it a chunk at a time and
+only saves it once the whole file has been accepted); the Document row keeps what it is, who
+added it and how to check it. Opening a document reads it all through first (`verify_stored`),
+so a damaged document is refused whole rather than sent in part, and every opening is audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any, BinaryIO
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+
+from ..crypto import DocumentRefused, delete_stored, encrypt_to_storage, open_decrypted, verify_stored
+from ..models import Document, DocumentKind, Pupil
+from ..permissions import require_contribute_to_record, require_view_send_record
+from ..uploads import document_max_bytes
+from .base import AuditAction, acting_roles, audit, check_choice, require_text
+
+
+def _schema_name() -> str:
+    return connection.schema_name
+
+
+def upload_document(
+    pupil: Pupil,
+    *,
+    uploaded_by: Any,
+    title: str,
+    kind: str,
+    content: BinaryIO | Iterable[bytes],
+    original_filename: str,
+    max_bytes: int | None = None,
+) -> Document:
+    """Store a document about a pupil, encrypted; a refused file (type or size) raises ValidationError on `file` and stores nothing."""
+    require_contribute_to_record(uploaded_by, acting_roles(uploaded_by), pupil)
+    check_choice(kind, DocumentKind, "kind", "the kind of document")
+    title = require_text(title, "title", "Enter a title for the document.")
+    try:
+        blob = encrypt_to_storage(
+            content, schema_name=_schema_name(), max_bytes=document_max_bytes() if max_bytes is None else max_bytes
+        )
+    except DocumentRefused as refusal:
+        message = str(refusal)
+        raise ValidationError({"file": message if message.endswith(".") else f"{message}."}) from None
+    try:
+        with transaction.atomic():
+            document = Document(
+                pupil=pupil,
+                title=title[:200],
+                kind=kind,
+                original_filename=(original_filename or "document").rsplit("/", 1)[-1][:255],
+                content_type=blob.content_type,
+                size=blob.size,
+                sha256=blob.sha256,
+                wrapped_key=blob.wrapped_key,
+                storage_name=blob.storage_name,
+                uploaded_by=uploaded_by,
+            )
+            document.full_clean(validate_constraints=False)
+            document.save()
+            audit(
+                actor=uploaded_by,
+                action=AuditAction.CREATE,
+                obj=document,
+                pupil_id=pupil.pk,
+                detail={"kind": kind, "size": blob.size},
+            )
+    except BaseException:
+        # The row was not kept, so neither is the stored file.
+        delete_stored(blob.storage_name)
+        raise
+    return document
+
+
+def open_document(document: Document, *, opened_by: Any) -> Iterator[bytes]:
+    """The document's content, checked whole before the first byte is returned; the opening is audited.
+
+    Raises `send_core.crypto.DocumentIntegrityError` if the stored file is missing or altered.
+    """
+    pupil = Pupil.objects.get(pk=document.pupil_id)
+    require_view_send_record(opened_by, acting_roles(opened_by), pupil)
+    schema_name = _schema_name()
+    verify_stored(document.storage_name, bytes(document.wrapped_key), document.sha256, schema_name=schema_name)
+    audit(actor=opened_by, action=AuditAction.DOWNLOAD, obj=document, pupil_id=document.pupil_id)
+    return open_decrypted(document.storage_name, bytes(document.wrapped_key), document.sha256, schema_name=schema_name)

@@ -1,0 +1,109 @@
+"""Template helpers for the SEND pages: the school's navigation, its dashboard, and labels."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.urls import reverse
+
+from .. import permissions
+from ..models import CensusCode, NeedType, ParticipantRole
+
+register = template.Library()
+
+_STAGE_TAGS = {
+    CensusCode.NONE: "govuk-tag--yellow",
+    CensusCode.SEN_SUPPORT: "govuk-tag--blue",
+    CensusCode.EHC_PLAN: "govuk-tag--purple",
+}
+_STATUS_TAGS = {
+    "draft": "govuk-tag--grey",
+    "active": "govuk-tag--green",
+    "reviewed": "govuk-tag--blue",
+    "closed": "govuk-tag--grey",
+    "open": "govuk-tag--yellow",
+    "escalated": "govuk-tag--blue",
+}
+
+
+@register.simple_tag(takes_context=True)
+def send_navigation(context: dict[str, Any]) -> list[dict[str, Any]]:
+    """The school's SEND links in the service navigation, for the roles the person holds here."""
+    request = context.get("request")
+    roles = getattr(request, "roles", frozenset())
+    path = getattr(request, "path", "")
+    items: list[tuple[str, str]] = [("SEND dashboard", reverse("send_core:dashboard"))]
+    if roles & (permissions.CORE_DETAIL_READERS | permissions.CLASS_STAFF):
+        items.append(("Pupils", reverse("send_core:pupils")))
+    if roles & (permissions.REGISTER_FIGURE_READERS | permissions.CLASS_STAFF):
+        items.append(("Register", reverse("send_core:register")))
+    if roles & (permissions.SEND_RECORD_EDITORS | permissions.CLASS_STAFF):
+        items.append(("Concerns", reverse("send_core:concerns")))
+    return [{"label": label, "url": url, "active": path.startswith(url)} for label, url in items]
+
+
+@register.inclusion_tag("send_core/includes/dashboard.html", takes_context=True)
+def school_dashboard(context: dict[str, Any], full: bool = False) -> dict[str, Any]:
+    """The SEND dashboard for the person's roles (SENCO, class staff, figures only or office)."""
+    from ..views.dashboard import dashboard_context
+
+    request = context["request"]
+    return {**dashboard_context(request, full=full), "request": request, "full": full}
+
+
+@register.filter
+def need_label(code: str | None) -> str:
+    if not code:
+        return ""
+    try:
+        return str(NeedType(code).label)
+    except ValueError:
+        return code
+
+
+@register.filter
+def stage_tag(census_code: str | None) -> str:
+    """The GOV.UK tag colour for a register stage, by its census code."""
+    return _STAGE_TAGS.get(census_code or "", "govuk-tag--grey")
+
+
+@register.filter
+def status_tag(status: str | None) -> str:
+    return _STATUS_TAGS.get(status or "", "govuk-tag--grey")
+
+
+@register.filter
+def people(participants: list[dict[str, str]] | None) -> str:
+    """Who took part, as a SENCO writes it: "Parent or carer: Jo Bloggs; the child"."""
+    parts = []
+    for person in participants or ():
+        try:
+            role = str(ParticipantRole(person.get("role")).label)
+        except ValueError:
+            role = person.get("role", "")
+        name = person.get("name", "")
+        parts.append(f"{role}: {name}" if name else role)
+    return "; ".join(parts)
+
+
+@register.filter
+def number(value: Any) -> str:
+    """A score without needless decimals: 96 rather than 96.0."""
+    if isinstance(value, Decimal):
+        text = f"{value.normalize():f}"
+        return text
+    return "" if value is None else str(value)
+
+
+@register.filter
+def get_item(mapping: dict, key: Any) -> Any:
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def with_article(word: str) -> str:
+    """ "an outcome", "a key target": the word with its indefinite article."""
+    word = str(word or "")
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}" if word else word

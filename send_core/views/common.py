@@ -1,0 +1,152 @@
+"""What the SEND pages share: finding the pupil a page is about, the record's sections, and form replies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from .. import permissions
+from ..models import Pupil
+from ..selectors.pupils import get_visible_pupil
+from ..selectors.register import current_stage
+from ..services.audit import record_pupil_view
+from ..toolkit import Toolkit, toolkit_for
+
+FIGURES_ONLY = "Your role shows the SEND register as figures only; it does not include individual pupils' records."
+
+
+def toolkit(request: HttpRequest) -> Toolkit:
+    return toolkit_for(request.tenant)
+
+
+def sees_pupils(roles: frozenset[str]) -> bool:
+    """Whether the person sees any pupil at all (governors and business managers see figures only)."""
+    return bool(roles & (permissions.CORE_DETAIL_READERS | permissions.CLASS_STAFF))
+
+
+def require_sees_pupils(roles: frozenset[str]) -> None:
+    if not sees_pupils(roles):
+        raise PermissionDenied(FIGURES_ONLY)
+
+
+def pupil_for(request: HttpRequest, pupil_id: int, *, send_record: bool = True) -> Pupil:
+    """The pupil a page is about: 404 if there is no such pupil here, 403 (with the reason) if it is not theirs to see."""
+    try:
+        pupil = get_visible_pupil(request.user, request.roles, pupil_id)
+    except Pupil.DoesNotExist:
+        if not Pupil.objects.filter(pk=pupil_id).exists():
+            raise Http404("There is no pupil with this number in your school.") from None
+        require_sees_pupils(request.roles)
+        raise PermissionDenied("You can only see pupils in the classes you work with.") from None
+    if send_record:
+        permissions.require_view_send_record(request.user, request.roles, pupil)
+    return pupil
+
+
+def record_view(request: HttpRequest, pupil: Pupil, what: str) -> None:
+    """Every look at a pupil's record goes in the school's audit trail."""
+    record_pupil_view(request.user, pupil, request.tenant, what)
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    label: str
+    url: str
+    current: bool
+
+
+# The parts of a pupil's record, in the order of the record's own navigation.
+SECTION_ORDER: tuple[tuple[str, str, str], ...] = (
+    ("overview", "Overview", "send_core:pupil"),
+    ("needs", "Needs", "send_core:pupil-needs"),
+    ("concerns", "Concerns", "send_core:pupil-concerns"),
+    ("register", "Register", "send_core:pupil-register"),
+    ("plan", "", "send_core:pupil-plan"),  # named by the toolkit
+    ("reviews", "Reviews", "send_core:pupil-reviews"),
+    ("provision", "Provision", "send_core:pupil-provision"),
+    ("assessments", "Assessments", "send_core:pupil-assessments"),
+    ("agencies", "Agencies and consent", "send_core:pupil-agencies"),
+    ("documents", "Documents", "send_core:pupil-documents"),
+    ("meetings", "Meetings with parents", "send_core:pupil-meetings"),
+    ("medical", "Medical", "send_core:pupil-medical"),
+    ("chronology", "Chronology", "send_core:pupil-chronology"),
+    ("viewed", "Who has viewed", "send_core:pupil-viewed"),
+)
+
+
+def pupil_context(
+    request: HttpRequest, pupil: Pupil, section: str, *, send_record: bool = True, **extra: Any
+) -> dict[str, Any]:
+    """What every page of a pupil's record shows: the pupil, their stage, and the record's sections.
+
+    `send_record` says whether the person may read the pupil's SEND record (the pages other than
+    the overview are only reached once that has been checked).
+    """
+    roles = request.roles
+    kit = toolkit(request)
+    sections = []
+    for key, label, url_name in SECTION_ORDER:
+        if key != "overview" and not send_record:
+            continue
+        if key == "viewed" and not permissions.can_view_audit_trail(roles):
+            continue
+        sections.append(Section(key, label or kit.plan_name, reverse(url_name, args=[pupil.pk]), key == section))
+    return {
+        "pupil": pupil,
+        "stage": current_stage(pupil) if send_record else None,
+        "toolkit": kit,
+        "words": kit.all_wording,
+        "sections": sections,
+        "section": section,
+        "send_record": send_record,
+        "can_edit": permissions.can_edit_send_record(roles),
+        "can_edit_details": permissions.can_edit_pupil_details(roles),
+        "can_contribute": send_record and permissions.can_contribute_to_record(request.user, roles, pupil),
+        **extra,
+    }
+
+
+def reads_send_record(request: HttpRequest, pupil: Pupil) -> bool:
+    """Whether the person may read this pupil's SEND record (asked only of the overview's readers)."""
+    return permissions.can_view_send_record(request.user, request.roles, pupil)
+
+
+def form_page(request: HttpRequest, template: str, context: dict[str, Any], *forms: Any) -> HttpResponse:
+    """Render a page with forms: 400 when any of them has errors, so the failure is plain to every client."""
+    failed = any(form is not None and form.is_bound and form.errors for form in forms)
+    return render(request, template, context, status=400 if failed else 200)
+
+
+def errors_page(request: HttpRequest, template: str, context: dict[str, Any], error: ValidationError) -> HttpResponse:
+    """Render a page again with a refused action's reasons at the top (status 400)."""
+    context["action_errors"] = error.messages
+    return render(request, template, context, status=400)
+
+
+def paginate(request: HttpRequest, items: Any, per_page: int = 50) -> Page:
+    paginator = Paginator(items, per_page)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def posted(request: HttpRequest):
+    """The submitted form data on a POST (even when every field was left empty), else None."""
+    return request.POST if request.method == "POST" else None
+
+
+def record_view_on_get(request: HttpRequest, pupil: Pupil, what: str) -> None:
+    """A form page that shows part of the record (to change it) is a look at the record too."""
+    if request.method == "GET":
+        record_view(request, pupil, what)

@@ -1,0 +1,154 @@
+"""The SEND register: who is on it on a date, a pupil's stage over time, and moving them on it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from .. import permissions
+from ..forms import ExitRegisterForm, RegisterDateForm, StageChangeForm
+from ..models import NeedRank, ParentNotification, PupilNeed, RegisterEntry
+from ..selectors.pupils import covering
+from ..selectors.register import (
+    current_stage,
+    parent_notifications_for,
+    register_history,
+    register_on,
+    register_summary,
+)
+from ..services import register as register_services
+from .common import form_page, posted, pupil_context, pupil_for, record_view, toolkit
+
+
+@require_GET
+def register(request: HttpRequest) -> HttpResponse:
+    """Who is on the SEN register on a date (today unless asked), by stage; figures only for governors."""
+    roles = request.roles
+    names = bool(roles & (permissions.SEND_RECORD_EDITORS | permissions.CLASS_STAFF))
+    figures = permissions.can_view_register_summary(roles)
+    if not names and not figures:
+        raise PermissionDenied("Your role does not include the SEND register.")
+    form = RegisterDateForm(request.GET or None)
+    day = (form.cleaned_data.get("on") if form.is_valid() else None) or timezone.localdate()
+    kit = toolkit(request)
+    stages: list[dict] = []
+    if names:
+        entries = list(register_on(day, user=request.user, roles=roles))
+        primary = {
+            need.pupil_id: need
+            for need in PupilNeed.objects.filter(
+                covering(day), rank=NeedRank.PRIMARY, pupil_id__in=[entry.pupil_id for entry in entries]
+            )
+        }
+        order = {stage.key: index for index, stage in enumerate(kit.stages)}
+        by_stage: dict[str, dict] = {}
+        for entry in entries:
+            group = by_stage.setdefault(
+                entry.stage_key,
+                {"label": kit.label_for(entry.stage_key, entry.stage_label), "code": entry.census_code, "rows": []},
+            )
+            group["rows"].append({"entry": entry, "pupil": entry.pupil, "need": primary.get(entry.pupil_id)})
+        stages = [by_stage[key] for key in sorted(by_stage, key=lambda key: (order.get(key, len(order)), key))]
+    context = {
+        "form": form,
+        "day": day,
+        "is_today": day == timezone.localdate(),
+        "summary": register_summary(day) if figures else None,
+        "stages": stages,
+        "names": names,
+        "whole_school": bool(roles & permissions.SEND_RECORD_EDITORS),
+        "words": kit.all_wording,
+    }
+    return render(request, "send_core/register/register.html", context, status=400 if form.errors else 200)
+
+
+@require_GET
+def pupil_register(request: HttpRequest, pupil_id: int) -> HttpResponse:
+    pupil = pupil_for(request, pupil_id)
+    record_view(request, pupil, "register")
+    context = pupil_context(
+        request,
+        pupil,
+        "register",
+        history=list(register_history(pupil).select_related("decided_by")),
+        notifications=list(parent_notifications_for(pupil)),
+    )
+    return render(request, "send_core/register/pupil_register.html", context)
+
+
+@require_GET
+def entry(request: HttpRequest, entry_id: int) -> HttpResponse:
+    item = get_object_or_404(RegisterEntry, pk=entry_id)
+    pupil_for(request, item.pupil_id)
+    return redirect(reverse("send_core:pupil-register", args=[item.pupil_id]) + f"#entry-{item.pk}")
+
+
+@require_GET
+def notification(request: HttpRequest, notification_id: int) -> HttpResponse:
+    item = get_object_or_404(ParentNotification, pk=notification_id)
+    pupil_for(request, item.pupil_id)
+    return redirect(reverse("send_core:pupil-register", args=[item.pupil_id]) + f"#notification-{item.pk}")
+
+
+@require_http_methods(["GET", "POST"])
+def change_stage(request: HttpRequest, pupil_id: int) -> HttpResponse:
+    pupil = pupil_for(request, pupil_id)
+    permissions.require_edit_send_record(request.roles)
+    stage = current_stage(pupil)
+    form = StageChangeForm(posted(request), toolkit=toolkit(request), current_key=stage.stage_key if stage else "")
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = register_services.place_on_register(pupil, decided_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, f"{pupil.display_name} is now at {entry.stage_label}.")
+            return redirect("send_core:pupil-register", pupil.pk)
+    context = {
+        "form": form,
+        "title": "Change stage on the register",
+        "caption": pupil.display_name,
+        "intro": f"Now: {stage.stage_label} since {stage.started_on.day} {stage.started_on:%B %Y}."
+        if stage
+        else "Not on the register now.",
+        "button": "Change stage",
+        "back_url": reverse("send_core:pupil-register", args=[pupil.pk]),
+    }
+    return form_page(request, "send_core/form_page.html", context, form)
+
+
+@require_http_methods(["GET", "POST"])
+def leave_register(request: HttpRequest, pupil_id: int) -> HttpResponse:
+    """Take a pupil off SEN provision back to monitoring (plans close), or end monitoring."""
+    pupil = pupil_for(request, pupil_id)
+    permissions.require_edit_send_record(request.roles)
+    stage = current_stage(pupil)
+    form = ExitRegisterForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            register_services.exit_register(pupil, decided_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, f"{pupil.display_name}'s register record has been updated.")
+            return redirect("send_core:pupil-register", pupil.pk)
+    on_register = stage is not None and stage.is_on_register
+    context = {
+        "form": form,
+        "title": "Take off the SEN register" if on_register else "End monitoring",
+        "caption": pupil.display_name,
+        "intro": (
+            f"{pupil.first_name} returns to {toolkit(request).monitoring_stage.label}; any open plan closes. "
+            "The history is kept."
+            if on_register
+            else "The pupil's history is kept."
+        ),
+        "button": "Take off the register" if on_register else "End monitoring",
+        "back_url": reverse("send_core:pupil-register", args=[pupil.pk]),
+    }
+    return form_page(request, "send_core/form_page.html", context, form)
