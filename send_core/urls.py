@@ -19,6 +19,7 @@ from .views import (
     records,
     register,
     reviews,
+    school,
 )
 
 app_name = "send_core"
@@ -106,4 +107,13 @@ urlpatterns = [
     # The whole record in time order, and who has looked at it
     path("pupils/<int:pupil_id>/chronology/", chronology.chronology, name="pupil-chronology"),
     path("pupils/<int:pupil_id>/viewed/", audit.viewed, name="pupil-viewed"),
+    # The school's classes and staff training
+    path("classes/", school.classes, name="classes"),
+    path("classes/<int:class_id>/staff/", school.assign_staff, name="class-staff-assign"),
+    path("classes/<int:class_id>/staff/<int:user_id>/remove/", school.remove_staff, name="class-staff-remove"),
+    path("training/", school.training, name="training"),
+    # A pupil leaving, and keeping their parents and carers
+    path("pupils/<int:pupil_id>/leaving/", school.record_leaving, name="pupil-leaving"),
+    path("parents/<int:parent_id>/edit/", school.edit_parent, name="parent-edit"),
+    path("parents/<int:parent_id>/remove/", school.remove_parent, name="parent-remove"),
 ]

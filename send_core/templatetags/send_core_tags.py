@@ -41,6 +41,10 @@ def send_navigation(context: dict[str, Any]) -> list[dict[str, Any]]:
         items.append(("Register", reverse("send_core:register")))
     if roles & (permissions.SEND_RECORD_EDITORS | permissions.CLASS_STAFF):
         items.append(("Concerns", reverse("send_core:concerns")))
+    if permissions.can_edit_pupil_details(roles):
+        items.append(("Classes", reverse("send_core:classes")))
+    if permissions.can_manage_staff_training(roles):
+        items.append(("Staff training", reverse("send_core:training")))
     return [{"label": label, "url": url, "active": path.startswith(url)} for label, url in items]
 
 
