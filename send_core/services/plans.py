@@ -299,6 +299,15 @@ def add_outcome(
     return outcome
 
 
+def _apply_changes(row: Any, changes: dict[str, Any], *, strip: bool = False) -> list[str]:
+    """Set the fields whose values differ on `row`; return their names (nothing saved yet)."""
+    changed = [name for name, value in changes.items() if getattr(row, name) != value]
+    for name in changed:
+        value = changes[name]
+        setattr(row, name, value.strip() if strip and isinstance(value, str) else value)
+    return changed
+
+
 def _check_active_outcome(plan: SupportPlan, outcome: PlanOutcome) -> None:
     if plan.status == PlanStatus.ACTIVE:
         problem = _smart_problem(outcome, starts_on=plan.starts_on)
@@ -315,12 +324,9 @@ def update_outcome(outcome: PlanOutcome, *, changed_by: Any, **changes: Any) -> 
         raise ValueError(f"Not part of an outcome: {', '.join(sorted(unknown))}")
     plan = _lock_editable(outcome.plan)
     outcome = PlanOutcome.objects.get(pk=outcome.pk)
-    changed = [name for name, value in changes.items() if getattr(outcome, name) != value]
+    changed = _apply_changes(outcome, changes, strip=True)
     if not changed:
         return outcome
-    for name in changed:
-        value = changes[name]
-        setattr(outcome, name, value.strip() if isinstance(value, str) else value)
     require_text(outcome.description, "description", "Describe the outcome.")
     if outcome.area:
         check_choice(outcome.area, AreaOfNeed, "area", "the broad area of need")
@@ -405,11 +411,9 @@ def update_provision(item: PlanProvision, *, changed_by: Any, **changes: Any) ->
         raise ValueError(f"Not part of provision: {', '.join(sorted(unknown))}")
     plan = _lock_editable(item.plan)
     item = PlanProvision.objects.get(pk=item.pk)
-    changed = [name for name, value in changes.items() if getattr(item, name) != value]
+    changed = _apply_changes(item, changes)
     if not changed:
         return item
-    for name in changed:
-        setattr(item, name, changes[name])
     require_text(item.description, "description", "Describe the provision.")
     _clean_fields(item, changed)
     item.save()
