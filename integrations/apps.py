@@ -10,3 +10,10 @@ class IntegrationsConfig(AppConfig):
         from .toolkits.registry import install_toolkits
 
         install_toolkits()
+
+        # send_core sends EHC requests, decisions, plans and transition files through the exchange.
+        from send_core.exchange import register_exchange
+
+        from .exchange.port import EnvelopeExchange
+
+        register_exchange(EnvelopeExchange())

@@ -118,6 +118,10 @@ class EnvelopeList(generics.ListAPIView):
             services.deliver_inbox(self.request.tenant)
         return selectors.envelopes_for(self.request.tenant, box=box if box in ("inbox", "sent") else "")
 
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return None if page is None else selectors.reveal_envelopes(page, self.request.tenant)
+
 
 class EnvelopeDetail(APIView):
     """One envelope with its payload and documents. Opening it is recorded on both sides."""

@@ -83,7 +83,11 @@ class Envelope(models.Model):
     sender = models.ForeignKey("tenants.Organisation", on_delete=models.PROTECT, related_name="exchange_sent")
     recipient = models.ForeignKey("tenants.Organisation", on_delete=models.PROTECT, related_name="exchange_received")
     kind = models.CharField(max_length=30, choices=EnvelopeKind.choices)
-    subject = models.CharField(max_length=200, help_text="A reference such as “EHC request 2026-014”, never a name.")
+    # Neutral words only (the kind of envelope); what the sender typed is in `subject_sealed`.
+    subject = models.CharField(max_length=200, help_text="The kind of envelope; the subject itself is sealed.")
+    subject_sealed = models.BinaryField(
+        default=b"", blank=True, help_text="The subject, sealed under the envelope's key."
+    )
     reply_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="replies")
     # The first envelope of the thread (empty on that first envelope itself).
     thread_root = models.ForeignKey(
@@ -128,7 +132,14 @@ class Envelope(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.pk}: {self.subject}"
+        return f"{self.get_kind_display()} {self.pk}"
+
+    def save(self, *args, **kwargs) -> None:
+        # A revealed subject lives in memory for the reader only; it must never reach the clear column.
+        fields = kwargs.get("update_fields")
+        if getattr(self, "_revealed", False) and (fields is None or "subject" in fields):
+            raise RuntimeError("A revealed envelope cannot be saved whole; save only the fields that changed.")
+        super().save(*args, **kwargs)
 
     @property
     def thread_id(self) -> int:
@@ -163,6 +174,8 @@ class EnvelopeDocument(models.Model):
     envelope = models.ForeignKey(Envelope, on_delete=models.CASCADE, related_name="documents")
     title = models.CharField(max_length=200)
     original_filename = models.CharField(max_length=255)
+    # Title and file name as sent, sealed under the document's key; the columns above are neutral.
+    names_sealed = models.BinaryField(default=b"", blank=True)
     content_type = models.CharField(max_length=100, help_text="Sniffed from the file's own bytes.")
     size = models.PositiveBigIntegerField(help_text="Bytes of the original (unencrypted) file.")
     sha256 = models.CharField("SHA-256", max_length=64, validators=[sha256_validator])
@@ -179,6 +192,12 @@ class EnvelopeDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        fields = kwargs.get("update_fields")
+        if getattr(self, "_revealed", False) and (fields is None or {"title", "original_filename"} & set(fields)):
+            raise RuntimeError("A revealed document cannot be saved whole; save only the fields that changed.")
+        super().save(*args, **kwargs)
 
     def wrapped_key_for(self, organisation) -> bytes:
         if organisation.pk == self.envelope.sender_id:

@@ -7,6 +7,13 @@ Payloads
     cannot be moved to another envelope or relabelled. The data key is kept only wrapped
     (`send_core.crypto.wrap_key`) under the sender's key and under the recipient's key.
 
+Subjects and document names
+    What a person typed (an envelope's subject, a document's title and file name) may name a
+    child, so it is sealed too: the subject under the envelope's data key, a document's names
+    under the document's own data key, each bound to its envelope or stored file. The clear
+    columns hold only neutral words ("Document 1"); `reveal_*` in the selectors opens them for
+    the organisation that is reading.
+
 Documents
     A document is encrypted once, in chunks, by `send_core.crypto.encrypt_to_storage` under the
     exchange's own storage namespace (`documents/exchange/…`), which is no organisation's schema.
@@ -52,11 +59,42 @@ class ExchangeIntegrityError(DocumentIntegrityError):
     """An envelope's payload or document, or a key to it, is missing or has been altered."""
 
 
+_TEXT_FORMAT = b"\x01"
+_SUBJECT_AAD = b"cairn/exchange-subject/v1/"
+_NAMES_AAD = b"cairn/exchange-document-names/v1/"
+
+
 @dataclass(frozen=True)
 class SealedPayload:
     sealed: bytes = field(repr=False)
     wrapped_key_sender: bytes = field(repr=False)
     wrapped_key_recipient: bytes = field(repr=False)
+    subject_sealed: bytes = field(default=b"", repr=False)
+
+
+def _seal_text(data_key: bytes, text: str, aad: bytes) -> bytes:
+    nonce = os.urandom(_NONCE_BYTES)
+    return _TEXT_FORMAT + nonce + AESGCM(data_key).encrypt(nonce, text.encode("utf-8"), aad)
+
+
+def _open_text(sealed: bytes, wrapped_key: bytes, aad: bytes, schema_name: str) -> str:
+    sealed = bytes(sealed)
+    if len(sealed) < 1 + _NONCE_BYTES + 16 or sealed[:1] != _TEXT_FORMAT:
+        raise ExchangeIntegrityError("A sealed name is damaged: it is not in a format Cairn recognises.")
+    try:
+        data_key = unwrap_key(wrapped_key, schema_name)
+        return AESGCM(data_key).decrypt(sealed[1 : 1 + _NONCE_BYTES], sealed[1 + _NONCE_BYTES :], aad).decode("utf-8")
+    except (InvalidTag, DocumentIntegrityError):
+        raise ExchangeIntegrityError("A sealed name is damaged or has been altered.") from None
+
+
+def open_subject(sealed: bytes, wrapped_key: bytes, *, reference: UUID, schema_name: str) -> str:
+    return _open_text(sealed, wrapped_key, _SUBJECT_AAD + reference.bytes, schema_name)
+
+
+def open_document_names(sealed: bytes, wrapped_key: bytes, *, storage_name: str, schema_name: str) -> dict[str, str]:
+    names = json.loads(_open_text(sealed, wrapped_key, _NAMES_AAD + storage_name.encode("utf-8"), schema_name))
+    return {"title": str(names.get("title", "")), "original_filename": str(names.get("original_filename", ""))}
 
 
 @dataclass(frozen=True)
@@ -67,6 +105,7 @@ class StoredDocument:
     content_type: str
     wrapped_key_sender: bytes = field(repr=False)
     wrapped_key_recipient: bytes = field(repr=False)
+    names_sealed: bytes = field(default=b"", repr=False)
 
 
 def encode_payload(payload: dict[str, Any]) -> bytes:
@@ -79,9 +118,15 @@ def _payload_aad(reference: UUID, payload_version: int) -> bytes:
 
 
 def seal_payload(
-    plaintext: bytes, *, reference: UUID, payload_version: int, sender_schema: str, recipient_schema: str
+    plaintext: bytes,
+    *,
+    reference: UUID,
+    payload_version: int,
+    sender_schema: str,
+    recipient_schema: str,
+    subject: str = "",
 ) -> SealedPayload:
-    """Seal the encoded payload under a fresh data key wrapped for both organisations."""
+    """Seal the encoded payload (and the subject) under a fresh data key wrapped for both organisations."""
     data_key = AESGCM.generate_key(bit_length=KEY_BYTES * 8)
     nonce = os.urandom(_NONCE_BYTES)
     sealed = AESGCM(data_key).encrypt(nonce, plaintext, _payload_aad(reference, payload_version))
@@ -89,6 +134,7 @@ def seal_payload(
         sealed=_PAYLOAD_FORMAT + nonce + sealed,
         wrapped_key_sender=wrap_key(data_key, sender_schema),
         wrapped_key_recipient=wrap_key(data_key, recipient_schema),
+        subject_sealed=_seal_text(data_key, subject, _SUBJECT_AAD + reference.bytes) if subject else b"",
     )
 
 
@@ -119,8 +165,10 @@ def store_document(
     recipient_schema: str,
     max_bytes: int,
     storage: Storage | None = None,
+    title: str = "",
+    original_filename: str = "",
 ) -> StoredDocument:
-    """Encrypt a document once into storage; its data key wrapped for both organisations.
+    """Encrypt a document once into storage; its data key wrapped for both organisations, its names sealed under it.
 
     Raises `send_core.crypto.DocumentRefused` (too large, or a type Cairn does not accept), in
     which case nothing is stored.
@@ -134,6 +182,11 @@ def store_document(
         content_type=blob.content_type,
         wrapped_key_sender=wrap_key(data_key, sender_schema),
         wrapped_key_recipient=wrap_key(data_key, recipient_schema),
+        names_sealed=_seal_text(
+            data_key,
+            json.dumps({"title": title, "original_filename": original_filename}),
+            _NAMES_AAD + blob.storage_name.encode("utf-8"),
+        ),
     )
 
 

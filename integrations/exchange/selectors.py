@@ -1,19 +1,28 @@
-"""Reads of the exchange shared by the pages and the API. None of them decrypts anything."""
+"""Reads of the exchange shared by the pages and the API.
+
+The lists decrypt nothing; `reveal_envelopes` and `reveal_documents` open the sealed subjects and
+names for the organisation reading, in memory only.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
 from tenants.models import Organisation
 
-from .models import Envelope, EnvelopeDocument
+from .models import CLOSED_TO_RECIPIENT, Envelope, EnvelopeDocument
 
 LIST_FIELDS = (
     "id",
     "kind",
     "subject",
+    "subject_sealed",
+    "reference",
+    "wrapped_key_sender",
+    "wrapped_key_recipient",
     "state",
     "sender__id",
     "sender__name",
@@ -111,3 +120,56 @@ def _text(value: Any) -> str:
 def payload_rows(payload: dict[str, Any]) -> list[tuple[str, str]]:
     """The payload as (label, text) pairs for a definition list, in the payload's own order."""
     return [(_label(key), _text(value)) for key, value in payload.items()]
+
+
+# --- Revealing what was sealed, for the organisation reading ---------------------------------
+
+
+def reveal_envelopes(envelopes: Iterable[Envelope], organisation: Organisation) -> list[Envelope]:
+    """Put each envelope's own subject (opened with `organisation`'s key) in place of the neutral one, in memory."""
+    from . import sealing
+
+    revealed = []
+    for envelope in envelopes:
+        closed = organisation.pk == envelope.recipient_id and envelope.state in CLOSED_TO_RECIPIENT
+        if (
+            envelope.subject_sealed
+            and envelope.is_party(organisation)
+            and not closed
+            and not getattr(envelope, "_revealed", False)
+        ):
+            try:
+                envelope.subject = sealing.open_subject(
+                    envelope.subject_sealed,
+                    envelope.wrapped_key_for(organisation),
+                    reference=envelope.reference,
+                    schema_name=organisation.schema_name,
+                )
+            except sealing.ExchangeIntegrityError:
+                envelope.subject = "(subject damaged)"
+            envelope._revealed = True
+        revealed.append(envelope)
+    return revealed
+
+
+def reveal_documents(documents: Iterable[EnvelopeDocument], organisation: Organisation) -> list[EnvelopeDocument]:
+    """Put each document's own title and file name (opened with `organisation`'s key) in place, in memory."""
+    from . import sealing
+
+    revealed = []
+    for document in documents:
+        if document.names_sealed and not getattr(document, "_revealed", False):
+            try:
+                names = sealing.open_document_names(
+                    document.names_sealed,
+                    document.wrapped_key_for(organisation),
+                    storage_name=document.storage_name,
+                    schema_name=organisation.schema_name,
+                )
+            except sealing.ExchangeIntegrityError:
+                names = {}
+            document.title = names.get("title") or document.title
+            document.original_filename = names.get("original_filename") or document.original_filename
+            document._revealed = True
+        revealed.append(document)
+    return revealed

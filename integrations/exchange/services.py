@@ -196,6 +196,45 @@ def _audit(
     )
 
 
+def record_refused_attempt(
+    envelope_id: int, *, organisation: Organisation, user: User | None, what: str = "open"
+) -> None:
+    """Someone in an organisation that is not a party asked for an envelope: kept in their trail and the sender's.
+
+    The asking organisation's row says only that an envelope id was refused, never whose it is or
+    whether it exists (so probing ids teaches nothing); the sender's row names who asked.
+    """
+    actor = user if getattr(user, "is_authenticated", False) else None
+    with schema_context(organisation.schema_name):
+        record_event(
+            actor=actor,
+            action=AuditAction.DENIED,
+            object_type=OBJECT_ENVELOPE,
+            object_id=envelope_id,
+            acting_organisation=organisation,
+            summary=f"Refused: no envelope {envelope_id} for {organisation.name} ({what})",
+        )
+    envelope = Envelope.objects.select_related("sender").filter(pk=envelope_id).first()
+    if envelope is None or envelope.is_party(organisation):
+        return
+    with schema_context(envelope.sender.schema_name):
+        record_event(
+            actor=actor,
+            action=AuditAction.DENIED,
+            object_type=OBJECT_ENVELOPE,
+            object_id=envelope.pk,
+            acting_organisation=organisation,
+            summary=f"Refused: {organisation.name} asked for envelope {envelope.pk} ({what})",
+            detail={"envelope_id": envelope.pk},
+        )
+
+
+def _require_party(envelope: Envelope, organisation: Organisation, user: User | None, what: str) -> None:
+    if not envelope.is_party(organisation):
+        record_refused_attempt(envelope.pk, organisation=organisation, user=user, what=what)
+        require_party(envelope, organisation)
+
+
 def _pupil_id_on(envelope: Envelope, organisation: Organisation) -> int | None:
     """The envelope's pupil reference in `organisation`'s own terms."""
     return envelope.sender_pupil_id if organisation.pk == envelope.sender_id else envelope.recipient_pupil_id
@@ -225,7 +264,7 @@ def _spooled(fileobj: BinaryIO, *, filename: str, max_bytes: int) -> Iterator[Bi
 
 
 def _store_document(
-    title: str, fileobj: BinaryIO, *, sender: Organisation, recipient: Organisation, stored: list[str]
+    title: str, fileobj: BinaryIO, *, sender: Organisation, recipient: Organisation, stored: list[str], number: int = 1
 ) -> EnvelopeDocument:
     filename = PurePath(str(getattr(fileobj, "name", "") or "")).name[:255] or "document"
     title = (title or "").strip() or filename
@@ -243,13 +282,17 @@ def _store_document(
                 sender_schema=sender.schema_name,
                 recipient_schema=recipient.schema_name,
                 max_bytes=max_bytes,
+                title=title,
+                original_filename=filename,
             )
         except DocumentRefused as error:
             raise ValidationError({"documents": f"{filename}: {error}"}) from None
     stored.append(blob.storage_name)
+    # The clear columns say only which document it is and its type; the names themselves are sealed.
     return EnvelopeDocument(
-        title=title,
-        original_filename=filename,
+        title=f"Document {number}",
+        original_filename=f"document-{number}{PurePath(filename).suffix.lower()[:10]}",
+        names_sealed=blob.names_sealed,
         content_type=blob.content_type,
         size=blob.size,
         sha256=blob.sha256,
@@ -304,15 +347,15 @@ def send_envelope(
                     sender_pupil_id = _pupil_id_on(reply_to, sender)
                 recipient_pupil_id = _pupil_id_on(reply_to, recipient)
             rows = [
-                _store_document(title, fileobj, sender=sender, recipient=recipient, stored=stored)
-                for title, fileobj in documents
+                _store_document(title, fileobj, sender=sender, recipient=recipient, stored=stored, number=number)
+                for number, (title, fileobj) in enumerate(documents, start=1)
             ]
             now = timezone.now()
             envelope = Envelope(
                 sender=sender,
                 recipient=recipient,
                 kind=kind,
-                subject=subject,
+                subject=EnvelopeKind(kind).label,
                 reply_to=reply_to,
                 thread_root_id=thread_root_id,
                 payload_version=payload_version,
@@ -329,8 +372,10 @@ def send_envelope(
                 payload_version=payload_version,
                 sender_schema=sender.schema_name,
                 recipient_schema=recipient.schema_name,
+                subject=subject,
             )
             envelope.payload_sealed = sealed.sealed
+            envelope.subject_sealed = sealed.subject_sealed
             envelope.wrapped_key_sender = sealed.wrapped_key_sender
             envelope.wrapped_key_recipient = sealed.wrapped_key_recipient
             envelope.save()
@@ -383,7 +428,7 @@ def open_envelope(envelope: Envelope, *, organisation: Organisation, user: User)
     raises `sealing.ExchangeIntegrityError` and is not shown.
     """
     require_exchange_member(user, organisation)
-    require_party(envelope, organisation)
+    _require_party(envelope, organisation, user, "open")
     with transaction.atomic():
         envelope = _locked(envelope)
         is_recipient = organisation.pk == envelope.recipient_id
@@ -415,8 +460,14 @@ def open_envelope(envelope: Envelope, *, organisation: Organisation, user: User)
             summary=f"Opened {_kind_label(envelope.kind)} {envelope.pk}",
         )
         documents = list(envelope.documents.all())
+    from .selectors import reveal_documents, reveal_envelopes
+
+    reveal_envelopes([envelope], organisation)
     return OpenedEnvelope(
-        envelope=envelope, payload=payload, payload_version=envelope.payload_version, documents=documents
+        envelope=envelope,
+        payload=payload,
+        payload_version=envelope.payload_version,
+        documents=reveal_documents(documents, organisation),
     )
 
 
@@ -541,7 +592,7 @@ def read_document(document: EnvelopeDocument, *, organisation: Organisation, use
     require_exchange_member(user, organisation)
     document = EnvelopeDocument.objects.select_related("envelope__sender", "envelope__recipient").get(pk=document.pk)
     envelope = document.envelope
-    require_party(envelope, organisation)
+    _require_party(envelope, organisation, user, "document")
     if organisation.pk == envelope.recipient_id and envelope.state in CLOSED_TO_RECIPIENT:
         raise EnvelopeUnavailable(_closed_message(envelope))
     wrapped_key = document.wrapped_key_for(organisation)

@@ -44,6 +44,7 @@ def _envelope(request: HttpRequest, envelope_id: int) -> Envelope:
     try:
         return selectors.envelope_for(request.tenant, envelope_id)
     except Envelope.DoesNotExist:
+        services.record_refused_attempt(envelope_id, organisation=request.tenant, user=request.user)
         raise Http404("There is no envelope with this number for your organisation.") from None
 
 
@@ -63,6 +64,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     services.deliver_inbox(organisation)
     received = Paginator(selectors.inbox(organisation), PAGE_SIZE).get_page(request.GET.get("received"))
     sent = Paginator(selectors.sent_items(organisation), PAGE_SIZE).get_page(request.GET.get("sent"))
+    for page in (received, sent):
+        page.object_list = selectors.reveal_envelopes(page.object_list, organisation)
     return render(request, TEMPLATES + "inbox.html", {"received": received, "sent": sent})
 
 
@@ -83,7 +86,10 @@ def _document_rows(request: HttpRequest, documents: list[EnvelopeDocument]) -> l
 def envelope(request: HttpRequest, envelope_id: int) -> HttpResponse:
     organisation = request.tenant
     item = _envelope(request, envelope_id)
-    context: dict = {"envelope": item, "thread": selectors.thread_of(item)}
+    context: dict = {
+        "envelope": selectors.reveal_envelopes([item], organisation)[0],
+        "thread": selectors.reveal_envelopes(selectors.thread_of(item), organisation),
+    }
     is_sender = item.sender_id == organisation.pk
     context["is_sender"] = is_sender
     try:
@@ -144,7 +150,9 @@ def reply(request: HttpRequest, envelope_id: int) -> HttpResponse:
     form = InformationRequestForm(
         request.POST or None,
         request.FILES or None,
-        initial={"subject": f"{item.subject}: further information"[:200]},
+        initial={
+            "subject": f"{selectors.reveal_envelopes([item], organisation)[0].subject}: further information"[:200]
+        },
     )
     if request.method == "POST":
         if getattr(request, "upload_refused", None):
@@ -197,6 +205,7 @@ def download(request: HttpRequest, token: str) -> HttpResponse:
         )
     except ExchangeIntegrityError:
         return _integrity_error(request, document.envelope, "document")
+    selectors.reveal_documents([document], organisation)
     response = StreamingHttpResponse(chunks, content_type=document.content_type)
     response["Content-Disposition"] = content_disposition_header(True, document.original_filename)
     response["Content-Length"] = str(document.size)

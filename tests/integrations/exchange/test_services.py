@@ -417,3 +417,50 @@ def test_a_failure_after_storing_removes_the_stored_files(send, media, monkeypat
 def test_too_many_documents(send):
     with pytest.raises(ValidationError, match="at most 20 documents"):
         send(documents=[("d", pdf()) for _ in range(21)])
+
+
+def test_a_third_party_attempt_is_audited_in_its_own_trail_and_the_senders(
+    ehc_request, people, school_a, school_b, in_schema
+):
+    from send_core.audit.models import AuditEvent
+
+    with pytest.raises(PermissionDenied):
+        services.open_envelope(ehc_request, organisation=school_b, user=people.senco_b)
+    for organisation in (school_b, school_a):
+        with in_schema(organisation):
+            refused = AuditEvent.objects.filter(
+                action="denied", object_id=str(ehc_request.pk), actor_id=people.senco_b.pk
+            )
+            assert refused.count() == 1, organisation
+
+
+def test_subjects_and_document_names_are_sealed_at_rest_and_revealed_to_the_parties(
+    send, people, school_a, school_b, la
+):
+    from django.db import connection
+
+    from integrations.exchange import selectors
+    from tests.integrations.exchange.conftest import pdf
+
+    envelope = send(subject="Request for Amara Okafor", documents=[("Amara Okafor EP report", pdf("amara-okafor.pdf"))])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT e.subject, d.title, d.original_filename FROM integrations_envelope e "
+            "JOIN integrations_envelopedocument d ON d.envelope_id = e.id WHERE e.id = %s",
+            [envelope.pk],
+        )
+        subject, title, filename = cursor.fetchone()
+    assert "Okafor" not in subject + title + filename
+    assert (title, filename) == ("Document 1", "document-1.pdf")
+    opened = services.open_envelope(Envelope.objects.get(pk=envelope.pk), organisation=la, user=people.caseworker)
+    assert opened.envelope.subject == "Request for Amara Okafor"
+    (document,) = opened.documents
+    assert (document.title, document.original_filename) == ("Amara Okafor EP report", "amara-okafor.pdf")
+    # Revealed rows are for reading only: saving one whole would write the subject in the clear.
+    with pytest.raises(RuntimeError):
+        opened.envelope.save()
+    # The sender sees its own subject in its lists; a third party never gets a key to it.
+    (listed,) = selectors.reveal_envelopes(selectors.sent_items(school_a), school_a)
+    assert listed.subject == "Request for Amara Okafor"
+    (unrevealed,) = selectors.reveal_envelopes([Envelope.objects.get(pk=envelope.pk)], school_b)
+    assert "Okafor" not in unrevealed.subject

@@ -261,3 +261,14 @@ def test_inbox_queries_are_bounded(send, people, client_for, school_a, la, how_m
     with django_assert_max_num_queries(11):
         response = client.get("/exchange/")
     assert response.content.decode().count("EHC request 2026-014") == how_many
+
+
+def test_a_third_party_asking_for_an_envelope_is_audited(
+    ehc_request, people, client_for, school_a, school_b, in_schema
+):
+    from send_core.audit.models import AuditEvent
+
+    assert client_for(people.senco_b, school_b).get(f"/exchange/{ehc_request.pk}/").status_code == 404
+    for organisation in (school_b, school_a):
+        with in_schema(organisation):
+            assert AuditEvent.objects.filter(action="denied", object_id=str(ehc_request.pk)).exists(), organisation
