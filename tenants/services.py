@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import gzip
 import io
-import os
+import json
+import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +24,8 @@ from send_core.audit.services import record_event
 from .cloning import clone_template_schema, take_spare_schema
 from .models import Domain, Invitation, Membership, Organisation, User, validate_role_for_kind
 from .roles import OrganisationKind, Role, grantable_roles
+
+logger = logging.getLogger(__name__)
 
 INVITATION_SALT = "cairn.invitation"
 
@@ -133,26 +135,68 @@ def default_first_role(kind: str) -> str:
     }[kind]
 
 
-def offboard_organisation(*, organisation: Organisation, actor: User | None = None) -> Path:
-    """Export everything in an organisation's schema to a compressed file, then drop the schema.
+def _export_documents(schema_name: str) -> tuple[list[dict], list[str]]:
+    """Every document the organisation stored, decrypted and checked, for the export (base64); and their files."""
+    import base64
 
-    The export is written (and flushed) before anything is dropped; if it fails, nothing is lost.
+    from django.apps import apps
+
+    from send_core.crypto import open_decrypted
+
+    Document = apps.get_model("send_core", "Document")
+    documents, storage_names = [], []
+    for document in Document.objects.order_by("pk"):
+        storage_names.append(document.storage_name)
+        content = b"".join(
+            open_decrypted(document.storage_name, bytes(document.wrapped_key), document.sha256, schema_name=schema_name)
+        )
+        documents.append(
+            {
+                "id": document.pk,
+                "pupil_id": document.pupil_id,
+                "title": document.title,
+                "original_filename": document.original_filename,
+                "content_type": document.content_type,
+                "sha256": document.sha256,
+                "content_base64": base64.b64encode(content).decode("ascii"),
+            }
+        )
+    return documents, storage_names
+
+
+def offboard_organisation(*, organisation: Organisation, actor: User | None = None) -> Path:
+    """Export everything in an organisation's schema, sealed, then drop the schema and its stored documents.
+
+    The export (records and every document, decrypted and checked) is written and flushed before
+    anything is dropped; if it fails, nothing is lost. It is sealed under a key derived from
+    CAIRN_MASTER_KEY (`tenants.exports`) and readable by the service account only. The documents'
+    encrypted files are deleted once the schema has gone.
     """
+    from send_core.crypto import delete_stored
+
+    from .exports import write_export
+
     if organisation.schema_name == get_public_schema_name():
         raise ValidationError("The platform itself cannot be off-boarded.")
     if organisation.academies.exists() or organisation.maintained_schools.exists():
         raise ValidationError(f"{organisation} still has schools linked to it; move or off-board them first.")
     export_dir = Path(settings.DATA_DIR) / "exports"
     export_dir.mkdir(parents=True, exist_ok=True)
-    path = export_dir / f"{organisation.slug}-{timezone.now():%Y%m%dT%H%M%S}.json.gz"
+    path = export_dir / f"{organisation.slug}-{timezone.now():%Y%m%dT%H%M%S}.cairn-export"
     buffer = io.StringIO()
     with schema_context(organisation.schema_name):
         tenant_labels = [label.split(".")[-1] for label in settings.TENANT_APPS if not label.startswith("django.")]
         call_command("dumpdata", *tenant_labels, format="json", stdout=buffer, verbosity=0)
-    # Readable by the service account only, from the moment it exists.
-    descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    with os.fdopen(descriptor, "wb") as raw, gzip.open(raw, "wt", encoding="utf-8") as fh:
-        fh.write(buffer.getvalue())
+        documents, storage_names = _export_documents(organisation.schema_name)
+    write_export(
+        path,
+        {
+            "organisation": {"slug": organisation.slug, "name": organisation.name, "kind": organisation.kind},
+            "exported_at": timezone.now().isoformat(),
+            "records": json.loads(buffer.getvalue()),
+            "documents": documents,
+        },
+    )
 
     with transaction.atomic():
         slug, pk = organisation.slug, organisation.pk
@@ -173,8 +217,19 @@ def offboard_organisation(*, organisation: Organisation, actor: User | None = No
             object_type="organisation",
             object_id=pk,
             summary=f"Off-boarded {slug}; export kept as {path.name}",
+            detail={"documents_deleted": len(documents)},
         )
+        # The files go only once the schema's removal is committed; the export holds their contents.
+        transaction.on_commit(lambda: _delete_files(delete_stored, storage_names))
     return path
+
+
+def _delete_files(delete, storage_names: list[str]) -> None:
+    for name in storage_names:
+        try:
+            delete(name)
+        except Exception:  # one missing file must not keep the others
+            logger.warning("Could not delete an off-boarded organisation's document file")
 
 
 # --- Invitations and memberships -------------------------------------------------------------

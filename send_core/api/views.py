@@ -23,6 +23,7 @@ from ..services import pupils as pupil_services
 from ..services import register as register_services
 from ..services import reviews as review_services
 from ..services.audit import record_pupil_view
+from ..services.base import AuditAction, audit_events_bulk
 from . import serializers as s
 
 
@@ -42,6 +43,23 @@ def _plan(request: Request, plan_id: int) -> SupportPlan:
     plan = get_object_or_404(SupportPlan.objects.select_related("pupil"), pk=plan_id)
     _pupil(request, plan.pupil_id, send_record=True)
     return plan
+
+
+def _rows(response: Response) -> list[dict]:
+    data = response.data
+    return list(data.get("results", []) if isinstance(data, dict) else data)
+
+
+def _audit_listed(request: Request, pupil_ids: list[int], what: str) -> None:
+    """A list read through the API is a look at each pupil on the page: one audit row each, in one insert."""
+    if pupil_ids:
+        audit_events_bulk(
+            actor=request.user,
+            action=AuditAction.VIEW,
+            object_type="pupil",
+            pupil_ids=pupil_ids,
+            summary=f"Viewed {what}",
+        )
 
 
 def _valid(serializer_class, request: Request, **kwargs) -> dict:
@@ -64,6 +82,11 @@ class PupilList(generics.ListAPIView):
     )
     def get(self, request: Request, *args, **kwargs) -> Response:
         return super().get(request, *args, **kwargs)
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        response = super().list(request, *args, **kwargs)
+        _audit_listed(request, [row["id"] for row in _rows(response)], "pupil list (API)")
+        return response
 
     def get_queryset(self):
         query = self.request.query_params
@@ -145,6 +168,11 @@ class Register(generics.ListAPIView):
     @extend_schema(parameters=[OpenApiParameter("on", datetime.date)])
     def get(self, request: Request, *args, **kwargs) -> Response:
         return super().get(request, *args, **kwargs)
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        response = super().list(request, *args, **kwargs)
+        _audit_listed(request, [row["pupil"] for row in _rows(response)], "register (API)")
+        return response
 
     def get_queryset(self):
         raw = self.request.query_params.get("on")

@@ -287,9 +287,13 @@ def _read(file: IO[bytes] | IO[str] | bytes | str, mapping: Mapping[str, str] | 
 
 
 def preview_pupil_import(
-    file: IO[bytes] | IO[str] | bytes | str, mapping: Mapping[str, str] | None = None
+    file: IO[bytes] | IO[str] | bytes | str, mapping: Mapping[str, str] | None = None, *, previewed_by: Any
 ) -> ImportPreview:
-    """Read an MIS export and say what importing it would do, with every problem by line number; writes nothing."""
+    """Read an MIS export and say what importing it would do, with every problem by line number; writes nothing.
+
+    The preview shows pupils' details from the file, so only those who keep pupils' details may ask for it.
+    """
+    require_edit_pupil_details(acting_roles(previewed_by))
     return _read(file, mapping)
 
 

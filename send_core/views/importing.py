@@ -93,7 +93,9 @@ def columns(request: HttpRequest) -> HttpResponse:
     name, data = stored
     form = ImportMappingForm(posted(request), headers=_headers(data))
     if request.method == "POST" and form.is_valid():
-        return _preview_page(request, form, name, preview=preview_pupil_import(data, form.mapping()))
+        return _preview_page(
+            request, form, name, preview=preview_pupil_import(data, form.mapping(), previewed_by=request.user)
+        )
     return _preview_page(request, form, name)
 
 

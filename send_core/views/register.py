@@ -95,6 +95,12 @@ def notification(request: HttpRequest, notification_id: int) -> HttpResponse:
     return redirect(reverse("send_core:pupil-register", args=[item.pupil_id]) + f"#notification-{item.pk}")
 
 
+def _in_sentence(name: str) -> str:
+    """A toolkit's name mid-sentence: "Monitoring register" → "monitoring register"; "SEN register" stays."""
+    first = name.split(" ", 1)[0]
+    return name if first.isupper() else name[:1].lower() + name[1:]
+
+
 @require_http_methods(["GET", "POST"])
 def change_stage(request: HttpRequest, pupil_id: int) -> HttpResponse:
     pupil = pupil_for(request, pupil_id)
@@ -138,9 +144,12 @@ def leave_register(request: HttpRequest, pupil_id: int) -> HttpResponse:
             messages.success(request, f"{pupil.display_name}'s register record has been updated.")
             return redirect("send_core:pupil-register", pupil.pk)
     on_register = stage is not None and stage.is_on_register
+    words = toolkit(request).all_wording
+    register_name = words["sen_register"] if on_register else words["monitoring_register"]
+    leave = f"Take off the {_in_sentence(register_name)}"
     context = {
         "form": form,
-        "title": "Take off the SEN register" if on_register else "End monitoring",
+        "title": leave,
         "caption": pupil.display_name,
         "intro": (
             f"{pupil.first_name} returns to {toolkit(request).monitoring_stage.label}; any open plan closes. "
@@ -148,7 +157,7 @@ def leave_register(request: HttpRequest, pupil_id: int) -> HttpResponse:
             if on_register
             else "The pupil's history is kept."
         ),
-        "button": "Take off the register" if on_register else "End monitoring",
+        "button": leave,
         "back_url": reverse("send_core:pupil-register", args=[pupil.pk]),
     }
     return form_page(request, "send_core/form_page.html", context, form)

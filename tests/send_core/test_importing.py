@@ -92,7 +92,7 @@ def test_every_kind_of_problem_is_named(office):
         _row(7, **{"Legal Surname": ""}),
         _row(8, **{"Admission Date": "01/01/2010"}),
     ]
-    preview = preview_pupil_import(_csv(rows))
+    preview = preview_pupil_import(_csv(rows), previewed_by=office)
     assert [(e.line_number, e.field) for e in preview.errors] == [
         (3, "upn"),
         (4, "sex"),
@@ -137,7 +137,7 @@ def test_a_school_can_map_its_own_headers(office):
 
 def test_six_hundred_rows_import_quickly_and_reimport_updates_without_duplicates(office, in_b):
     rows = [_row(n) for n in range(600)]
-    preview = preview_pupil_import(io.BytesIO(_csv(rows)))
+    preview = preview_pupil_import(io.BytesIO(_csv(rows)), previewed_by=office)
     assert preview.ok and preview.to_create == 600 and preview.to_update == 0
 
     started = time.perf_counter()
@@ -161,7 +161,7 @@ def test_six_hundred_rows_import_quickly_and_reimport_updates_without_duplicates
     # The next export: one pupil changed name and class, one is new; nobody is added twice.
     rows[10] = _row(10, **{"Preferred Forename": "Bea", "Reg Group": "Nurture"})
     rows.append(_row(600))
-    preview = preview_pupil_import(io.BytesIO(_csv(rows)))
+    preview = preview_pupil_import(io.BytesIO(_csv(rows)), previewed_by=office)
     assert (preview.to_create, preview.to_update) == (1, 600)
     started = time.perf_counter()
     result = import_pupils(io.BytesIO(_csv(rows)), DEFAULT_MAPPING, imported_by=office)
@@ -185,6 +185,8 @@ def test_only_office_senco_or_head_import(in_a, staff):
     for role in ("teacher", "teaching_assistant", "governor"):
         with pytest.raises(PermissionDenied):
             import_pupils(io.BytesIO(_csv([_row(1)])), imported_by=staff(role))
+        with pytest.raises(PermissionDenied):
+            preview_pupil_import(io.BytesIO(_csv([_row(1)])), previewed_by=staff(role))
     assert import_pupils(io.BytesIO(_csv([_row(1)])), imported_by=staff("senco")).created == 1
 
 

@@ -1,8 +1,5 @@
 """Provisioning clones the migrated template schema; off-boarding exports, then drops."""
 
-import gzip
-import json
-
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -12,6 +9,7 @@ from django_tenants.utils import schema_context, schema_exists
 from send_core.audit.models import AuditEvent
 from send_core.audit.services import record_event
 from tenants import services
+from tenants.exports import read_export
 from tenants.models import Domain, Invitation, Organisation
 from tenants.roles import OrganisationKind
 
@@ -91,10 +89,76 @@ def test_offboarding_exports_then_drops_the_schema(la, tmp_path, settings):
     path = services.offboard_organisation(organisation=org)
     assert not schema_exists(org.schema_name)
     assert not Organisation.objects.filter(slug="leaving").exists()
-    with gzip.open(path, "rt") as export:
-        exported = json.load(export)
-    assert any(row["model"] == "audit.auditevent" and row["fields"]["object_id"] == "42" for row in exported)
+    assert path.stat().st_mode & 0o777 == 0o600
+    raw = path.read_bytes()
+    assert b"probe" not in raw and b"auditevent" not in raw  # sealed, not merely compressed
+    exported = read_export(path)
+    assert any(row["model"] == "audit.auditevent" and row["fields"]["object_id"] == "42" for row in exported["records"])
     assert AuditEvent.objects.filter(action="offboard").exists()
+
+
+def test_an_offboarded_schools_documents_go_into_the_export_and_their_files_are_deleted(
+    la, member, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    import base64
+    import io
+
+    from send_core.services.documents import upload_document
+    from tests.send_core.factories import PupilFactory
+
+    settings.DATA_DIR = tmp_path
+    media = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(media)}},
+    }
+    school = services.provision_organisation(
+        kind=OrganisationKind.SCHOOL,
+        name="Closing Primary",
+        slug="closing",
+        urn="991031",
+        la_code="991",
+        establishment_number="2131",
+        phase="primary",
+        local_authority=la,
+    ).organisation
+    senco = member(school, "senco")
+    content = b"%PDF-1.7\nEducational psychology report for the pupil (marker 8842)\n%%EOF\n"
+    with schema_context(school.schema_name):
+        pupil = PupilFactory()
+        upload_document(
+            pupil,
+            uploaded_by=senco,
+            title="EP report",
+            kind="report",
+            content=io.BytesIO(content),
+            original_filename="report.pdf",
+        )
+        with connection.cursor() as cursor:
+            # In one test transaction the new rows' deferred checks would block dropping their tables.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    assert [p for p in media.rglob("*") if p.is_file()]
+    with django_capture_on_commit_callbacks(execute=True):
+        path = services.offboard_organisation(organisation=school)
+    assert not [p for p in media.rglob("*") if p.is_file()]
+    (document,) = read_export(path)["documents"]
+    assert base64.b64decode(document["content_base64"]) == content
+    assert b"marker 8842" not in path.read_bytes()
+
+
+def test_an_export_sealed_under_another_master_key_or_altered_is_refused(tmp_path, settings):
+    from tenants.exports import ExportUnreadable, write_export
+
+    path = write_export(tmp_path / "x.cairn-export", {"a": 1})
+    assert read_export(path) == {"a": 1}
+    data = bytearray(path.read_bytes())
+    data[-5] ^= 1
+    (tmp_path / "y.cairn-export").write_bytes(bytes(data))
+    with pytest.raises(ExportUnreadable):
+        read_export(tmp_path / "y.cairn-export")
+    settings.CAIRN_MASTER_KEY = "another-master-key-entirely-0123456789abcdef"
+    with pytest.raises(ExportUnreadable):
+        read_export(path)
 
 
 def test_a_local_authority_with_schools_cannot_be_offboarded(la, school_a):
