@@ -73,6 +73,7 @@ SECTION_ORDER: tuple[tuple[str, str, str], ...] = (
     ("provision", "Provision", "send_core:pupil-provision"),
     ("assessments", "Assessments", "send_core:pupil-assessments"),
     ("agencies", "Agencies and consent", "send_core:pupil-agencies"),
+    ("ehc", "EHC", "ehc:pupil-ehc"),
     ("documents", "Documents", "send_core:pupil-documents"),
     ("meetings", "Meetings with parents", "send_core:pupil-meetings"),
     ("medical", "Medical", "send_core:pupil-medical"),

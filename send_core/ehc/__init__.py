@@ -1,0 +1,1 @@
+"""EHC needs assessments: the school's request, the LA's case and its statutory clock, EHC plans and annual reviews."""

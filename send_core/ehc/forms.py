@@ -1,0 +1,146 @@
+"""Forms for EHC work: the school's request and annual review, the LA's decisions, advice, exceptions and plans."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from send_core.forms.base import CairnForm, choice_field, date_field, text_area
+
+from .models import PLAN_SECTIONS, AdviceSource, ExceptionReason, ReviewRecommendation
+
+
+class RequestForm(CairnForm):
+    """What the request says, which evidence of the checklist it carries, and which documents."""
+
+    reason = text_area(
+        "Why the school is asking for an EHC needs assessment",
+        rows=6,
+        help_text="What the school has tried, for how long, and why the pupil needs more than SEN Support can give.",
+    )
+    parent_views = text_area("Parents' views", rows=4)
+    child_views = text_area("The child's views", rows=4)
+    evidence_keys = forms.MultipleChoiceField(
+        label="Evidence to include", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    document_ids = forms.TypedMultipleChoiceField(
+        label="Documents to attach", required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, evidence: list, documents: list, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["evidence_keys"].choices = [
+            (row.key, f"{row.label}{'' if row.required else ' (optional)'} — {row.summary}") for row in evidence
+        ]
+        self.fields["document_ids"].choices = [(d.pk, f"{d.title} ({d.get_kind_display().lower()})") for d in documents]
+        if not documents:
+            del self.fields["document_ids"]
+
+
+class ReplyForm(CairnForm):
+    answer = text_area(
+        "Your answer", required=True, rows=6, message="Write the information the local authority asked for."
+    )
+
+
+class QuestionForm(CairnForm):
+    question = text_area(
+        "What the local authority needs to know",
+        required=True,
+        rows=5,
+        message="Write what the local authority needs to know.",
+    )
+
+
+class AllocateForm(CairnForm):
+    caseworker = forms.TypedChoiceField(
+        label="Caseworker", coerce=int, error_messages={"required": "Choose a caseworker."}
+    )
+
+    def __init__(self, *args: Any, caseworkers: list, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["caseworker"].choices = [("", "Choose…")] + [
+            (user.pk, user.full_name or user.email) for user in caseworkers
+        ]
+
+
+class DecisionForm(CairnForm):
+    decision = choice_field(
+        "Decision",
+        [("agree", "Agree to carry out an EHC needs assessment"), ("refuse", "Decide not to assess")],
+        radios=True,
+        message="Choose whether the LA will assess.",
+    )
+    reasons = text_area("Reasons", required=True, rows=5, message="Give the reasons for the decision.")
+    on = date_field("Date of the decision")
+
+
+class AdviceForm(CairnForm):
+    source = choice_field("Advice from", AdviceSource.choices, message="Choose who the advice is asked of.")
+    requested_from = forms.CharField(label="Service or person asked", max_length=200, required=False)
+    on = date_field("Date asked")
+
+
+class AdviceReceivedForm(CairnForm):
+    on = date_field("Date received")
+    notes = text_area("Notes", rows=3)
+
+
+class ExceptionForm(CairnForm):
+    reason = choice_field("Reason (Reg 10(4))", ExceptionReason.choices, radios=True, message="Choose the reason.")
+    starts_on = date_field("First day")
+    ends_on = date_field("Last day")
+    affects_decision = forms.BooleanField(label="It also held up the decision whether to assess", required=False)
+    notes = text_area("What happened", required=True, rows=3, message="Say what happened.")
+
+
+class NoPlanForm(CairnForm):
+    reasons = text_area("Reasons", required=True, rows=6, message="Give the reasons no plan will be made.")
+    on = date_field("Date of the notice")
+
+
+class PlanSectionsForm(CairnForm):
+    """Sections A to K of an EHC plan."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        for key, letter, title in PLAN_SECTIONS:
+            self.fields[f"section_{key}"] = text_area(f"Section {letter}: {title}", rows=4)
+
+    def sections(self) -> dict[str, str]:
+        return {key: self.cleaned_data.get(f"section_{key}", "") for key, _, _ in PLAN_SECTIONS}
+
+
+class FinalPlanForm(CairnForm):
+    comments_considered = forms.BooleanField(
+        label="The family's comments on the draft are in, or they have said they have none", required=False
+    )
+
+
+class AnnualReviewPlanForm(CairnForm):
+    meeting_on = date_field("Date of the review meeting")
+    invitations_sent_on = date_field("Date invitations were sent", help_text="At least two weeks before the meeting.")
+    secondary_senco_invited = forms.CharField(
+        label="Secondary school SENCO invited",
+        max_length=200,
+        required=False,
+        help_text="For Year 5 and Year 6 reviews: their name and school.",
+    )
+
+
+class AnnualReviewRecordForm(CairnForm):
+    participants = text_area("Who took part", rows=2)
+    child_views = text_area("The child's views", rows=3)
+    parent_views = text_area("Parents' views", rows=3)
+    progress = text_area(
+        "Progress towards the plan's outcomes", required=True, rows=5, message="Describe the progress."
+    )
+    recommendation = choice_field("The review recommends", ReviewRecommendation.choices, radios=True)
+    recommended_changes = text_area("Changes recommended", rows=3)
+
+
+class AnnualReviewDecisionForm(CairnForm):
+    decision = choice_field("Decision", ReviewRecommendation.choices, radios=True, message="Choose the decision.")
+    reasons = text_area("Reasons", required=True, rows=4, message="Give the reasons for the decision.")
+    on = date_field("Date of the decision")

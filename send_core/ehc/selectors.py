@@ -1,0 +1,628 @@
+"""Reads for EHC work: what a school holds as evidence, the LA's cases and their clock, figures for reports."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from send_core.models import (
+    AgencyInvolvement,
+    Assessment,
+    Diagnosis,
+    Document,
+    MedicalCondition,
+    PlanOutcome,
+    Pupil,
+    PupilNeed,
+    Review,
+    ReviewStatus,
+    SupportPlan,
+)
+from send_core.selectors.register import current_stage
+from send_core.toolkit import Toolkit
+
+from . import clock
+from .models import (
+    OPEN_CASE_STATUSES,
+    AdviceRequest,
+    AnnualReview,
+    CaseAnnualReview,
+    CaseStatus,
+    ClockException,
+    EhcCase,
+    EhcPlan,
+    EhcPlanStatus,
+    EhcRequest,
+    RequestStatus,
+)
+
+# --- A school's evidence --------------------------------------------------------------------
+
+
+@dataclass
+class EvidenceRow:
+    """One item of the toolkit's checklist: whether the school holds it, and what it would send."""
+
+    key: str
+    label: str
+    required: bool
+    held: bool
+    summary: str
+    content: list[dict[str, Any]] | str = field(default_factory=list)
+
+
+def _iso(day: datetime.date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def _plans(pupil: Pupil) -> list[dict[str, Any]]:
+    plans = (
+        SupportPlan.objects.filter(pupil=pupil)
+        .exclude(status="draft")
+        .prefetch_related(Prefetch("outcomes", queryset=PlanOutcome.objects.order_by("order", "id")), "provision")
+    )
+    return [
+        {
+            "title": plan.title,
+            "status": plan.get_status_display(),
+            "starts_on": _iso(plan.starts_on),
+            "needs": plan.needs_summary,
+            "what_works": plan.strategies,
+            "outcomes": [
+                {
+                    "description": outcome.description,
+                    "measure": outcome.measure,
+                    "baseline": outcome.baseline,
+                    "target": outcome.target,
+                    "target_date": _iso(outcome.target_date),
+                }
+                for outcome in plan.outcomes.all()
+            ],
+        }
+        for plan in plans
+    ]
+
+
+def _reviews(pupil: Pupil) -> list[dict[str, Any]]:
+    reviews = (
+        Review.objects.filter(pupil=pupil, status=ReviewStatus.CLOSED)
+        .prefetch_related("progress__outcome")
+        .order_by("held_on", "id")
+    )
+    return [
+        {
+            "held_on": _iso(review.held_on),
+            "decision": review.get_decision_display(),
+            "discussion": review.notes,
+            "progress": [
+                {"outcome": item.outcome.description, "progress": item.get_progress_display(), "comment": item.comment}
+                for item in review.progress.all()
+            ],
+        }
+        for review in reviews
+    ]
+
+
+def _provision(pupil: Pupil, today: datetime.date) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = [
+        {
+            "description": item.description,
+            "frequency": item.frequency,
+            "staff_role": item.staff_role,
+            "weekly_minutes": item.weekly_minutes,
+            "plan": item.plan.title,
+        }
+        for item in pupil_plan_provision(pupil)
+    ]
+    cost = _annual_cost(pupil, today)
+    if cost is not None and rows:
+        rows.append({"description": "Costed provision over the last 12 months", "cost": f"£{cost:,.2f}"})
+    return rows
+
+
+def pupil_plan_provision(pupil: Pupil) -> QuerySet:
+    from send_core.models import PlanProvision
+
+    return (
+        PlanProvision.objects.filter(plan__pupil=pupil, plan__status__in=["active", "reviewed", "closed"])
+        .select_related("plan")
+        .order_by("-plan__created_at", "order")
+    )
+
+
+def _annual_cost(pupil: Pupil, today: datetime.date) -> Decimal | None:
+    """The pupil's costed provision over the last year, where the school maps its provision."""
+    from send_core.provision.selectors import annual_cost_by_pupil
+
+    costs = annual_cost_by_pupil(year_start=today - datetime.timedelta(days=365), year_end=today)
+    return costs.get(pupil.pk)
+
+
+def _attainment(pupil: Pupil) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": item.get_kind_display(),
+            "assessed_on": _iso(item.assessed_on),
+            "value": str(item.value if item.value is not None else ""),
+            "instrument": item.instrument,
+            "subject": item.subject,
+        }
+        for item in Assessment.objects.filter(pupil=pupil).order_by("kind", "assessed_on", "id")
+    ]
+
+
+def _advice(pupil: Pupil) -> list[dict[str, Any]]:
+    return [
+        {
+            "agency": involvement.agency.name,
+            "kind": involvement.agency.get_kind_display(),
+            "referred_on": _iso(involvement.referred_on),
+            "status": involvement.get_status_display(),
+            "report_received_on": _iso(involvement.report_received_on),
+            "notes": involvement.notes,
+        }
+        for involvement in AgencyInvolvement.objects.filter(pupil=pupil).select_related("agency")
+    ]
+
+
+def _health(pupil: Pupil) -> list[dict[str, Any]]:
+    conditions = [
+        {"condition": item.condition, "care_plan": item.has_care_plan, "medication": item.medication}
+        for item in MedicalCondition.objects.filter(pupil=pupil, ended_on__isnull=True)
+    ]
+    diagnoses = [
+        {"diagnosis": item.name, "diagnosed_on": _iso(item.diagnosed_on), "source": item.get_source_display()}
+        for item in Diagnosis.objects.filter(pupil=pupil)
+    ]
+    return conditions + diagnoses
+
+
+def _count(content: list | str) -> int:
+    return len(content) if isinstance(content, list) else int(bool(content.strip()))
+
+
+def _summary(key: str, content: list | str) -> str:
+    if isinstance(content, str):
+        return "Written" if content.strip() else "Not written yet"
+    n = len(content)
+    if not n:
+        return "Nothing recorded in Cairn"
+    words = {
+        "plans": ("plan", "plans"),
+        "reviews": ("review", "reviews"),
+        "provision": ("item of provision", "items of provision"),
+        "attainment": ("assessment", "assessments"),
+        "professional_advice": ("agency involved", "agencies involved"),
+        "health": ("health record", "health records"),
+    }.get(key, ("record", "records"))
+    return f"{n} {words[0] if n == 1 else words[1]}"
+
+
+def evidence_for(request: EhcRequest, toolkit: Toolkit, *, today: datetime.date) -> list[EvidenceRow]:
+    """The toolkit's evidence checklist against what the school holds for the pupil.
+
+    An item the school's records cannot supply (a local toolkit's own kind of evidence) is held
+    once the school attaches at least one document to the request.
+    """
+    pupil = request.pupil
+    gatherers = {
+        "plans": lambda: _plans(pupil),
+        "reviews": lambda: _reviews(pupil),
+        "provision": lambda: _provision(pupil, today),
+        "attainment": lambda: _attainment(pupil),
+        "professional_advice": lambda: _advice(pupil),
+        "health": lambda: _health(pupil),
+        "parent_views": lambda: request.parent_views,
+        "child_views": lambda: request.child_views,
+    }
+    rows = []
+    for item in toolkit.ehc_evidence:
+        gather = gatherers.get(item.key)
+        if gather is None:
+            held = bool(request.document_ids)
+            summary = "Attach the documents that show this" if not held else "In the attached documents"
+            rows.append(EvidenceRow(item.key, item.label, item.required, held, summary, []))
+            continue
+        content = gather()
+        rows.append(
+            EvidenceRow(item.key, item.label, item.required, _count(content) > 0, _summary(item.key, content), content)
+        )
+    return rows
+
+
+def missing_evidence(rows: Iterable[EvidenceRow], included: Iterable[str]) -> list[EvidenceRow]:
+    """Required items the request does not carry: not held, or not chosen."""
+    chosen = set(included)
+    return [row for row in rows if row.required and (not row.held or row.key not in chosen)]
+
+
+def request_payload(request: EhcRequest, toolkit: Toolkit, *, today: datetime.date) -> dict[str, Any]:
+    """What the LA receives: the child, their needs and stage, and the evidence the school chose."""
+    pupil = request.pupil
+    stage = current_stage(pupil)
+    needs = PupilNeed.objects.filter(pupil=pupil, ended_on__isnull=True).order_by("rank", "id")
+    chosen = set(request.evidence_keys)
+    evidence = {
+        row.key: {
+            "label": row.label,
+            "kind": "text" if isinstance(row.content, str) else "list",
+            "content": row.content,
+        }
+        for row in evidence_for(request, toolkit, today=today)
+        if row.key in chosen and row.held
+    }
+    return {
+        "type": "ehc_request",
+        "child": child_details(pupil),
+        "stage": stage.stage_label if stage else "",
+        "needs": [
+            {
+                "area": need.get_area_display(),
+                "type": need.need_type,
+                "type_label": need.get_need_type_display(),
+                "rank": need.rank,
+            }
+            for need in needs
+        ],
+        "reason": request.reason,
+        "toolkit": toolkit.name,
+        "evidence": evidence,
+        "consent": {"scope": "share_with_la", "given_on": _iso(request.consent.given_on) if request.consent else ""},
+    }
+
+
+def child_details(pupil: Pupil) -> dict[str, str]:
+    return {
+        "first_name": pupil.preferred_name or pupil.legal_first_name,
+        "legal_first_name": pupil.legal_first_name,
+        "last_name": pupil.last_name,
+        "date_of_birth": pupil.date_of_birth.isoformat(),
+        "upn": pupil.upn,
+        "sex": pupil.sex,
+        "nc_year": pupil.nc_year,
+    }
+
+
+def documents_for_request(pupil: Pupil) -> QuerySet[Document]:
+    return Document.objects.filter(pupil=pupil).order_by("-uploaded_at", "-id")
+
+
+def requests_for(pupil: Pupil) -> QuerySet[EhcRequest]:
+    return EhcRequest.objects.filter(pupil=pupil).order_by("-created_at", "-id")
+
+
+def school_requests() -> QuerySet[EhcRequest]:
+    return EhcRequest.objects.select_related("pupil").order_by("-created_at", "-id")
+
+
+def current_ehc_plan(pupil: Pupil) -> EhcPlan | None:
+    """The pupil's final EHC plan as the school holds it (the latest version)."""
+    return EhcPlan.objects.filter(pupil=pupil, status=EhcPlanStatus.FINAL).order_by("-version", "-id").first()
+
+
+def annual_reviews_for(pupil: Pupil) -> QuerySet[AnnualReview]:
+    return AnnualReview.objects.filter(pupil=pupil).order_by("-meeting_on", "-id")
+
+
+def next_annual_review_due(pupil: Pupil) -> datetime.date | None:
+    """12 months after the last annual review meeting, or after the current plan was issued."""
+    last = AnnualReview.objects.filter(pupil=pupil).order_by("-meeting_on").values_list("meeting_on", flat=True).first()
+    plan = current_ehc_plan(pupil)
+    starts = [day for day in (last, plan.issued_on if plan else None) if day]
+    return clock.annual_review_due(max(starts)) if starts else None
+
+
+def school_request_figures(*, start: datetime.date, end: datetime.date) -> dict[str, int]:
+    """Requests the school sent between the dates, and how many of them the LA agreed to assess."""
+    sent = EhcRequest.objects.filter(submitted_on__gte=start, submitted_on__lte=end)
+    agreed = sent.filter(
+        status__in=[RequestStatus.ASSESSING, RequestStatus.DRAFT_PLAN, RequestStatus.PLAN_ISSUED, RequestStatus.NO_PLAN]
+    )
+    return {"requests_made": sent.count(), "requests_agreed": agreed.count()}
+
+
+# --- The LA's cases and their clock ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """A deadline on a case's timeline, and where it stands."""
+
+    key: str
+    label: str
+    statutory: datetime.date | None
+    due: datetime.date | None
+    done_on: datetime.date | None
+    state: str  # done, late, overdue, due_soon, upcoming, not_needed
+
+    @property
+    def is_extended(self) -> bool:
+        return self.due is not None and self.statutory is not None and self.due != self.statutory
+
+    @property
+    def tag_class(self) -> str:
+        return {
+            "done": "govuk-tag--green",
+            "late": "govuk-tag--orange",
+            "overdue": "govuk-tag--red",
+            "due_soon": "govuk-tag--yellow",
+            "upcoming": "govuk-tag--blue",
+            "not_needed": "govuk-tag--grey",
+        }[self.state]
+
+    @property
+    def state_label(self) -> str:
+        return {
+            "done": "Done on time",
+            "late": "Done late",
+            "overdue": "Overdue",
+            "due_soon": "Due soon",
+            "upcoming": "To do",
+            "not_needed": "Not needed",
+        }[self.state]
+
+
+DUE_SOON_DAYS = 7
+
+
+def _state(due: datetime.date | None, done_on: datetime.date | None, today: datetime.date) -> str:
+    if done_on is not None:
+        return "done" if due is None or done_on <= due else "late"
+    if due is None:
+        return "upcoming"
+    if due < today:
+        return "overdue"
+    if (due - today).days <= DUE_SOON_DAYS:
+        return "due_soon"
+    return "upcoming"
+
+
+def clock_exceptions(case: EhcCase) -> list[clock.ClockException]:
+    return [
+        clock.ClockException(item.reason, item.starts_on, item.ends_on, affects_decision=item.affects_decision)
+        for item in case.exceptions.all()
+    ]
+
+
+def case_deadlines(case: EhcCase) -> list[clock.Deadline]:
+    if case.received_on is None:
+        return []
+    return clock.assessment_deadlines(case.received_on, clock_exceptions(case))
+
+
+def case_timeline(case: EhcCase, *, today: datetime.date) -> list[Milestone]:
+    """The statutory clock of a case: each milestone's date (after any exceptions) and whether it is met.
+
+    Milestones a decision has made unnecessary (no plan after a refusal; a draft after a no-plan
+    notice) are shown as not needed, never as overdue.
+    """
+    if case.received_on is None:
+        return []
+    deadlines = {item.key: item for item in case_deadlines(case)}
+    refused = case.status == CaseStatus.NOT_ASSESSING
+    no_plan = case.status == CaseStatus.NO_PLAN
+    rows: list[Milestone] = [
+        Milestone("received", "Request received", None, case.received_on, case.received_on, "done")
+    ]
+
+    def add(key: str, done_on: datetime.date | None, *, not_needed: bool = False) -> None:
+        item = deadlines[key]
+        state = "not_needed" if not_needed and done_on is None else _state(item.due, done_on, today)
+        rows.append(Milestone(key, item.label, item.statutory, item.due, done_on, state))
+
+    add("decision", case.decision_on)
+    for advice in case.advice_requests.all():
+        rows.append(
+            Milestone(
+                f"advice_{advice.pk}",
+                f"{advice.get_source_display()} advice",
+                advice.due_on,
+                advice.due_on,
+                advice.received_on,
+                _state(advice.due_on, advice.received_on, today),
+            )
+        )
+    # Once the LA has decided to issue a plan (a draft is out), the no-plan notice is not needed.
+    add("no_plan", case.no_plan_on, not_needed=refused or case.draft_issued_on is not None)
+    add("draft_plan", case.draft_issued_on, not_needed=refused or no_plan)
+    if case.draft_issued_on:
+        comments_due = clock.parent_comments_due(case.draft_issued_on)
+        rows.append(
+            Milestone(
+                "parent_comments",
+                "Parent's comments on the draft",
+                comments_due,
+                comments_due,
+                case.final_issued_on if case.final_issued_on else None,
+                "done" if case.final_issued_on or comments_due < today else "upcoming",
+            )
+        )
+    add("final_plan", case.final_issued_on, not_needed=refused or no_plan)
+    return rows
+
+
+def cases() -> QuerySet[EhcCase]:
+    return EhcCase.objects.select_related("caseworker").prefetch_related("exceptions", "advice_requests")
+
+
+def open_cases() -> QuerySet[EhcCase]:
+    return cases().filter(status__in=OPEN_CASE_STATUSES)
+
+
+def get_case(case_id: int) -> EhcCase:
+    return cases().get(pk=case_id)
+
+
+def next_deadline(case: EhcCase, *, today: datetime.date) -> Milestone | None:
+    """The earliest milestone of the case still to be met."""
+    pending = [m for m in case_timeline(case, today=today) if m.state in {"overdue", "due_soon", "upcoming"} and m.due]
+    return min(pending, key=lambda m: m.due) if pending else None
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    case: EhcCase
+    milestone: Milestone
+
+
+def deadlines_between(start: datetime.date, end: datetime.date, *, today: datetime.date) -> list[DeadlineRow]:
+    """Milestones still to be met that fall between the dates (inclusive), across open cases, soonest first."""
+    rows = [
+        DeadlineRow(case, milestone)
+        for case in open_cases()
+        for milestone in case_timeline(case, today=today)
+        if milestone.state in {"overdue", "due_soon", "upcoming"} and milestone.due and start <= milestone.due <= end
+    ]
+    rows += [row for row in plan_deadlines(today=today) if start <= row.milestone.due <= end]
+    return sorted(rows, key=lambda row: (row.milestone.due, row.case.reference))
+
+
+def overdue(*, today: datetime.date) -> list[DeadlineRow]:
+    rows = [
+        DeadlineRow(case, milestone)
+        for case in open_cases()
+        for milestone in case_timeline(case, today=today)
+        if milestone.state == "overdue"
+    ]
+    rows += [row for row in plan_deadlines(today=today) if row.milestone.state == "overdue"]
+    return sorted(rows, key=lambda row: (row.milestone.due, row.case.reference))
+
+
+def annual_reviews_awaiting_decision() -> list[tuple[CaseAnnualReview, datetime.date]]:
+    reviews = CaseAnnualReview.objects.filter(decision="").select_related("case", "case__caseworker")
+    return [(review, clock.review_decision_due(review.meeting_on)) for review in reviews.order_by("meeting_on")]
+
+
+def plan_deadlines(*, today: datetime.date) -> list[DeadlineRow]:
+    """Deadlines of plans already issued: annual review decisions, amended plans, and phase transfers.
+
+    A phase transfer is due for a child whose year group today (from their date of birth) moves
+    phase at the end of this school year, unless a final plan has been issued since 1 September.
+    """
+
+    def row(case: EhcCase, key: str, label: str, due: datetime.date) -> DeadlineRow:
+        return DeadlineRow(case, Milestone(key, label, due, due, None, _state(due, None, today)))
+
+    rows = [
+        row(review.case, "annual_review_decision", "Decide on the annual review", due)
+        for review, due in annual_reviews_awaiting_decision()
+    ]
+    amendments = CaseAnnualReview.objects.filter(decision="amend", amended_plan_issued_on__isnull=True)
+    rows += [
+        row(review.case, "amended_plan", "Issue the amended plan", clock.amendment_due(review.decided_on))
+        for review in amendments.select_related("case", "case__caseworker")
+    ]
+    year_start = clock.school_year_start(today)
+    finals = Prefetch("plans", queryset=EhcPlan.objects.filter(status=EhcPlanStatus.FINAL), to_attr="final_plans")
+    for case in (
+        EhcCase.objects.filter(status=CaseStatus.PLAN_ISSUED).select_related("caseworker").prefetch_related(finals)
+    ):
+        due = clock.phase_transfer_due(clock.nc_year_on(case.date_of_birth, today), today)
+        if due is None or any(plan.issued_on and plan.issued_on >= year_start for plan in case.final_plans):
+            continue
+        rows.append(row(case, "phase_transfer", "Amend the plan for the move of phase", due))
+    return rows
+
+
+@dataclass
+class CaseloadRow:
+    caseworker: Any
+    open_cases: list[EhcCase] = field(default_factory=list)
+    overdue: int = 0
+    due_this_week: int = 0
+
+
+def caseload(*, today: datetime.date) -> list[CaseloadRow]:
+    """Open cases by caseworker (unallocated first), with how many have a milestone overdue or due within 7 days."""
+    rows: dict[int | None, CaseloadRow] = {}
+    for case in open_cases().order_by("received_on", "id"):
+        row = rows.setdefault(case.caseworker_id, CaseloadRow(case.caseworker))
+        row.open_cases.append(case)
+        upcoming = next_deadline(case, today=today)
+        if upcoming and upcoming.state == "overdue":
+            row.overdue += 1
+        elif upcoming and upcoming.due and (upcoming.due - today).days <= DUE_SOON_DAYS:
+            row.due_this_week += 1
+    unallocated = rows.pop(None, None)
+    ordered = sorted(rows.values(), key=lambda row: row.caseworker.full_name if row.caseworker else "")
+    return ([unallocated] if unallocated else []) + ordered
+
+
+def case_plans(case: EhcCase) -> QuerySet[EhcPlan]:
+    return EhcPlan.objects.filter(case=case).order_by("-version", "-id")
+
+
+def case_for_pupil(school_id: int, school_pupil_id: int) -> EhcCase | None:
+    return EhcCase.objects.filter(school_id=school_id, school_pupil_id=school_pupil_id).order_by("-id").first()
+
+
+def advice_for(case: EhcCase) -> QuerySet[AdviceRequest]:
+    return case.advice_requests.all()
+
+
+def exceptions_for(case: EhcCase) -> QuerySet[ClockException]:
+    return case.exceptions.all()
+
+
+def _month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def la_timeliness_by_month(
+    *, start: datetime.date, end: datetime.date, today: datetime.date | None = None
+) -> list[dict[str, Any]]:
+    """EHC timeliness per month, in the LA's schema: each figure counted in the month its deadline fell.
+
+    A decision (or plan) counts as due in the month of its deadline after exceptions once it has
+    been made or its date has passed, and as on time when it was made by that date. A final plan
+    is not due for a case where the LA decided not to assess or not to issue one. Annual reviews
+    count in the month their decision was due.
+    """
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    months: dict[datetime.date, dict[str, Any]] = defaultdict(
+        lambda: {
+            "requests_received": 0,
+            "decisions_due": 0,
+            "decisions_within_6_weeks": 0,
+            "plans_due": 0,
+            "plans_within_20_weeks": 0,
+            "annual_reviews_due": 0,
+            "annual_reviews_decided_within_4_weeks": 0,
+        }
+    )
+
+    def within(day: datetime.date | None) -> bool:
+        return day is not None and start <= day <= end
+
+    for case in cases().filter(received_on__isnull=False):
+        if within(case.received_on):
+            months[_month(case.received_on)]["requests_received"] += 1
+        deadlines = {item.key: item for item in case_deadlines(case)}
+        decision = deadlines["decision"]
+        if within(decision.due) and (case.decision_on is not None or decision.due < today):
+            row = months[_month(decision.due)]
+            row["decisions_due"] += 1
+            row["decisions_within_6_weeks"] += int(case.decision_on is not None and case.decision_on <= decision.due)
+        final = deadlines["final_plan"]
+        plan_needed = case.status not in {CaseStatus.NOT_ASSESSING, CaseStatus.NO_PLAN}
+        if within(final.due) and plan_needed and (case.final_issued_on is not None or final.due < today):
+            row = months[_month(final.due)]
+            row["plans_due"] += 1
+            row["plans_within_20_weeks"] += int(case.final_issued_on is not None and case.final_issued_on <= final.due)
+    for review in CaseAnnualReview.objects.all():
+        due = clock.review_decision_due(review.meeting_on)
+        if within(due) and (review.decided_on is not None or due < today):
+            row = months[_month(due)]
+            row["annual_reviews_due"] += 1
+            row["annual_reviews_decided_within_4_weeks"] += int(
+                review.decided_on is not None and review.decided_on <= due
+            )
+    return [{"month": month, **figures} for month, figures in sorted(months.items())]

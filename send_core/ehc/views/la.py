@@ -1,0 +1,441 @@
+"""The local authority's casework pages: the inbox of requests and annual reviews, a case with the
+timeline of its statutory clock and every act on it, caseload by caseworker, and deadlines.
+For caseworkers and SEN managers."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from send_core.exchange import MessageKind, get_exchange
+from send_core.services.base import today
+from send_core.views.common import form_page, posted
+from tenants.models import Membership
+
+from .. import clock, selectors, services
+from ..forms import (
+    AdviceForm,
+    AdviceReceivedForm,
+    AllocateForm,
+    AnnualReviewDecisionForm,
+    DecisionForm,
+    ExceptionForm,
+    FinalPlanForm,
+    NoPlanForm,
+    PlanSectionsForm,
+    QuestionForm,
+)
+from ..models import AdviceRequest, CaseAnnualReview, EhcCase, EhcPlanStatus
+from ..permissions import ALLOCATORS, CASEWORK_ROLES, require_casework
+
+TEMPLATES = "ehc/la/"
+
+
+def _la(request: HttpRequest) -> None:
+    if request.tenant.kind != "local_authority":
+        raise Http404("Casework happens in a local authority.")
+    require_casework(request.roles)
+
+
+def _case(request: HttpRequest, case_id: int) -> EhcCase:
+    _la(request)
+    try:
+        return selectors.get_case(case_id)
+    except EhcCase.DoesNotExist:
+        raise Http404("There is no such case.") from None
+
+
+def _caseworkers(request: HttpRequest) -> list:
+    memberships = (
+        Membership.objects.filter(organisation=request.tenant, role__in=CASEWORK_ROLES, is_active=True)
+        .select_related("user")
+        .order_by("user__full_name")
+    )
+    seen: dict[int, object] = {}
+    for membership in memberships:
+        seen.setdefault(membership.user_id, membership.user)
+    return list(seen.values())
+
+
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    """New requests and annual reviews not yet taken in, and open cases with their next deadline."""
+    _la(request)
+    on = today()
+    # Only messages not yet taken in: opening a request as a case, or filing a review, acknowledges it.
+    received = get_exchange().received(
+        request.tenant, kinds=[MessageKind.EHC_REQUEST, MessageKind.ANNUAL_REVIEW], open_only=True
+    )
+    opened_requests = set(
+        EhcCase.objects.filter(request_envelope_id__isnull=False).values_list("request_envelope_id", flat=True)
+    )
+    received_reviews = set(CaseAnnualReview.objects.values_list("envelope_id", flat=True))
+    new_requests = [
+        m
+        for m in received
+        if m.kind == MessageKind.EHC_REQUEST and m.id not in opened_requests and m.state not in {"withdrawn", "expired"}
+    ]
+    new_reviews = [
+        m
+        for m in received
+        if m.kind == MessageKind.ANNUAL_REVIEW
+        and m.id not in received_reviews
+        and m.state not in {"withdrawn", "expired"}
+    ]
+    cases = [
+        (case, selectors.next_deadline(case, today=on)) for case in selectors.open_cases().order_by("received_on", "id")
+    ]
+    context = {
+        "new_requests": new_requests,
+        "new_reviews": new_reviews,
+        "cases": cases,
+        "reviews_awaiting": selectors.annual_reviews_awaiting_decision(),
+        "today": on,
+    }
+    return render(request, TEMPLATES + "inbox.html", context)
+
+
+@require_POST
+def open_request(request: HttpRequest, message_id: int) -> HttpResponse:
+    _la(request)
+    try:
+        case = services.open_ehc_request(message_id, opened_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("ehc:casework")
+    messages.success(request, f"Case {case.reference} is open. The clock started on {case.received_on:%-d %B %Y}.")
+    return redirect("ehc:case", case.pk)
+
+
+@require_POST
+def receive_review(request: HttpRequest, message_id: int) -> HttpResponse:
+    _la(request)
+    try:
+        review = services.receive_annual_review(message_id, received_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("ehc:casework")
+    return redirect("ehc:case-annual-review", review.pk)
+
+
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    _la(request)
+    status = request.GET.get("status", "")
+    items = selectors.cases().order_by("-received_on", "-id")
+    if status:
+        items = items.filter(status=status)
+    from ..models import CaseStatus
+
+    return render(
+        request, TEMPLATES + "cases.html", {"cases": items[:500], "statuses": CaseStatus.choices, "status": status}
+    )
+
+
+def _case_context(request: HttpRequest, case: EhcCase, **forms) -> dict:
+    on = today()
+    plans = list(selectors.case_plans(case))
+    working_plan = next((p for p in plans if p.status == EhcPlanStatus.DRAFT and p.issued_on is None), None)
+    issued_draft = next((p for p in plans if p.status == EhcPlanStatus.DRAFT and p.issued_on), None)
+    context = {
+        "case": case,
+        "timeline": selectors.case_timeline(case, today=on),
+        "advice": list(case.advice_requests.all()),
+        "exceptions": list(case.exceptions.all()),
+        "plans": plans,
+        "working_plan": working_plan,
+        "issued_draft": issued_draft,
+        "annual_reviews": list(case.annual_reviews.all()),
+        "thread": get_exchange().thread(case.request_envelope_id, organisation=request.tenant)
+        if case.request_envelope_id
+        else [],
+        "can_allocate": bool(request.roles & ALLOCATORS),
+        "allocate_form": AllocateForm(caseworkers=_caseworkers(request), initial={"caseworker": case.caseworker_id}),
+        "question_form": QuestionForm(),
+        "decision_form": DecisionForm(initial={"on": on}),
+        "advice_form": AdviceForm(initial={"on": on}),
+        "exception_form": ExceptionForm(),
+        "no_plan_form": NoPlanForm(initial={"on": on}),
+        "final_form": FinalPlanForm(),
+        "today": on,
+    }
+    context.update(forms)
+    return context
+
+
+@require_GET
+def case(request: HttpRequest, case_id: int) -> HttpResponse:
+    item = _case(request, case_id)
+    try:
+        if services.take_in_school_replies(item, user=request.user):
+            item = selectors.get_case(item.pk)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    services.audit(
+        actor=request.user,
+        action=services.AuditAction.VIEW,
+        obj=item,
+        pupil_id=None,
+        summary=f"Viewed case {item.reference}",
+    )
+    return render(request, TEMPLATES + "case.html", _case_context(request, item))
+
+
+def _act(request: HttpRequest, item: EhcCase, form, act, success: str, form_name: str) -> HttpResponse:
+    """Run one act from a form on the case page; on refusal show the case again with the form's errors."""
+    if form.is_valid():
+        try:
+            act(form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, success)
+            return redirect("ehc:case", item.pk)
+    item = selectors.get_case(item.pk)
+    return form_page(
+        request, TEMPLATES + "case.html", _case_context(request, item, failed_forms=[form], **{form_name: form}), form
+    )
+
+
+@require_POST
+def allocate(request: HttpRequest, case_id: int) -> HttpResponse:
+    item = _case(request, case_id)
+    workers = _caseworkers(request)
+    form = AllocateForm(request.POST, caseworkers=workers)
+    by_id = {user.pk: user for user in workers}
+    return _act(
+        request,
+        item,
+        form,
+        lambda data: services.allocate_case(item, caseworker=by_id.get(data["caseworker"]), allocated_by=request.user),
+        "The case has been allocated.",
+        "allocate_form",
+    )
+
+
+@require_POST
+def ask_for_information(request: HttpRequest, case_id: int) -> HttpResponse:
+    item = _case(request, case_id)
+    return _act(
+        request,
+        item,
+        QuestionForm(request.POST),
+        lambda data: services.ask_school_for_information(item, asked_by=request.user, question=data["question"]),
+        f"Your question has been sent to {item.school_name}.",
+        "question_form",
+    )
+
+
+@require_POST
+def decide(request: HttpRequest, case_id: int) -> HttpResponse:
+    item = _case(request, case_id)
+    return _act(
+        request,
+        item,
+        DecisionForm(request.POST),
+        lambda data: services.decide_whether_to_assess(
+            item, decided_by=request.user, agree=data["decision"] == "agree", reasons=data["reasons"], on=data["on"]
+        ),
+        f"The decision has been recorded and sent to {item.school_name}.",
+        "decision_form",
+    )
+
+
+@require_POST
+def request_advice(request: HttpRequest, case_id: int) -> HttpResponse:
+    item = _case(request, case_id)
+    return _act(
+        request,
+        item,
+        AdviceForm(request.POST),
+        lambda data: services.request_advice(
+            item, requested_by=request.user, source=data["source"], requested_from=data["requested_from"], on=data["on"]
+        ),
+        "The advice request has been recorded; it is due in six weeks.",
+        "advice_form",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def advice_received(request: HttpRequest, advice_id: int) -> HttpResponse:
+    _la(request)
+    try:
+        advice = AdviceRequest.objects.select_related("case").get(pk=advice_id)
+    except AdviceRequest.DoesNotExist:
+        raise Http404("There is no such advice request.") from None
+    form = AdviceReceivedForm(posted(request), initial={"on": today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_advice_received(
+                advice, recorded_by=request.user, on=form.cleaned_data["on"], notes=form.cleaned_data["notes"]
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, "The advice has been recorded as received.")
+            return redirect("ehc:case", advice.case_id)
+    context = {
+        "form": form,
+        "title": f"{advice.get_source_display()} advice received",
+        "caption": f"{advice.case.reference} · {advice.case.child_name}",
+        "button": "Record",
+        "back_url": f"/casework/cases/{advice.case_id}/",
+    }
+    return form_page(request, "send_core/form_page.html", context, form)
+
+
+@require_POST
+def record_exception(request: HttpRequest, case_id: int) -> HttpResponse:
+    item = _case(request, case_id)
+    return _act(
+        request,
+        item,
+        ExceptionForm(request.POST),
+        lambda data: services.record_clock_exception(item, recorded_by=request.user, **data),
+        "The exception has been recorded and the deadlines after it have moved.",
+        "exception_form",
+    )
+
+
+@require_POST
+def no_plan(request: HttpRequest, case_id: int) -> HttpResponse:
+    item = _case(request, case_id)
+    return _act(
+        request,
+        item,
+        NoPlanForm(request.POST),
+        lambda data: services.issue_no_plan_notice(
+            item, issued_by=request.user, reasons=data["reasons"], on=data["on"]
+        ),
+        f"The notice has been sent to {item.school_name}.",
+        "no_plan_form",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def write_plan(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Sections A to K of the plan being written; save, or save and issue it as the draft."""
+    item = _case(request, case_id)
+    plans = list(selectors.case_plans(item))
+    current = next((p for p in plans if p.status in (EhcPlanStatus.DRAFT, EhcPlanStatus.FINAL)), None)
+    initial = {f"section_{k}": v for k, v in current.section_texts().items()} if current else {}
+    if not current:
+        initial["section_a"] = ""
+        initial["section_b"] = "\n".join(
+            f"{n.get('type_label', n.get('type'))} ({n.get('rank')})" for n in item.evidence.get("needs", [])
+        )
+    form = PlanSectionsForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_plan_draft(item, written_by=request.user, sections=form.sections())
+            if "issue" in request.POST:
+                services.issue_draft_plan(item, issued_by=request.user)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(
+                request,
+                "The draft plan has been issued to the school and family."
+                if "issue" in request.POST
+                else "The plan has been saved.",
+            )
+            return redirect("ehc:case", item.pk)
+    context = {"case": item, "form": form, "can_issue": item.status == "assessing"}
+    return form_page(request, TEMPLATES + "write_plan.html", context, form)
+
+
+@require_POST
+def issue_final(request: HttpRequest, case_id: int) -> HttpResponse:
+    item = _case(request, case_id)
+    return _act(
+        request,
+        item,
+        FinalPlanForm(request.POST),
+        lambda data: services.issue_final_plan(
+            item, issued_by=request.user, comments_considered=data["comments_considered"]
+        ),
+        f"The final EHC plan has been issued to {item.school_name}.",
+        "final_form",
+    )
+
+
+@require_GET
+def plan(request: HttpRequest, case_id: int, version: int) -> HttpResponse:
+    item = _case(request, case_id)
+    found = next((p for p in selectors.case_plans(item) if p.version == version), None)
+    if found is None:
+        raise Http404("There is no such version of the plan.")
+    return render(request, TEMPLATES + "plan.html", {"case": item, "plan": found})
+
+
+@require_http_methods(["GET", "POST"])
+def case_annual_review(request: HttpRequest, review_id: int) -> HttpResponse:
+    """A school's annual review report: decide on it; after a decision to amend, issue the amended plan."""
+    _la(request)
+    try:
+        review = CaseAnnualReview.objects.select_related("case").get(pk=review_id)
+    except CaseAnnualReview.DoesNotExist:
+        raise Http404("There is no such annual review.") from None
+    form = amend_form = None
+    if not review.decision:
+        form = AnnualReviewDecisionForm(
+            posted(request), initial={"on": today(), "decision": review.school_recommendation}
+        )
+
+        def act(data: dict) -> None:
+            services.decide_annual_review(review, decided_by=request.user, **data)
+
+        done = f"The decision has been sent to {review.case.school_name}."
+    elif review.decision == "amend" and review.amended_plan_issued_on is None:
+        current = next((p for p in selectors.case_plans(review.case) if p.status == EhcPlanStatus.FINAL), None)
+        initial = {f"section_{k}": v for k, v in current.section_texts().items()} if current else {}
+        form = amend_form = PlanSectionsForm(posted(request), initial=initial)
+
+        def act(data: dict) -> None:
+            services.issue_amended_plan(review, issued_by=request.user, sections=amend_form.sections())
+
+        done = f"The amended plan has been issued to {review.case.school_name}."
+    if request.method == "POST":
+        if form is None:
+            raise Http404("Nothing more to do on this review.")
+        if form.is_valid():
+            try:
+                act(form.cleaned_data)
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                messages.success(request, done)
+                return redirect("ehc:case-annual-review", review.pk)
+    context = {
+        "review": review,
+        "form": form,
+        "amending": amend_form is not None,
+        "decision_due": clock.review_decision_due(review.meeting_on),
+        "amendment_due": clock.amendment_due(review.decided_on) if review.decided_on else None,
+    }
+    return form_page(request, TEMPLATES + "annual_review.html", context, form)
+
+
+@require_GET
+def caseload(request: HttpRequest) -> HttpResponse:
+    _la(request)
+    return render(request, TEMPLATES + "caseload.html", {"rows": selectors.caseload(today=today())})
+
+
+@require_GET
+def deadlines(request: HttpRequest) -> HttpResponse:
+    """Deadlines this week (today and the next six days) and everything overdue."""
+    _la(request)
+    on = today()
+    week = selectors.deadlines_between(on, on + datetime.timedelta(days=6), today=on)
+    context = {
+        "week": [row for row in week if row.milestone.state != "overdue"],
+        "overdue": selectors.overdue(today=on),
+        "today": on,
+    }
+    return render(request, TEMPLATES + "deadlines.html", context)
