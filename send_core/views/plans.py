@@ -13,6 +13,7 @@ from .. import permissions
 from ..forms import OutcomeForm, PlanDateForm, PlanSectionsForm, ProvisionForm
 from ..forms.plans import PLAN_TEXT_SECTIONS
 from ..models import PlanOutcome, PlanProvision, PlanStatus, PlanVersion, Pupil, SupportPlan
+from ..provision.selectors import pupil_provision
 from ..selectors.plans import get_plan, one_page_profile, plan_versions, plans_for
 from ..selectors.reviews import reviews_for
 from ..services import plans as plan_services
@@ -80,6 +81,7 @@ def provision(request: HttpRequest, pupil_id: int) -> HttpResponse:
     rows = [(plan, item) for plan in plans for item in plan.provision.all()]
     minutes = sum(item.weekly_minutes or 0 for plan, item in rows if plan.status == PlanStatus.ACTIVE)
     context = pupil_context(request, pupil, "provision", plans=plans, rows=rows, weekly_minutes=minutes)
+    context["delivered"] = pupil_provision(pupil)
     return render(request, "send_core/plans/provision.html", context)
 
 

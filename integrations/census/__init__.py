@@ -1,0 +1,1 @@
+"""The school census SEN extract."""

@@ -1,0 +1,1 @@
+"""Provision mapping: the intervention catalogue, groups and their sessions, costs, the provision map and impact."""

@@ -1,0 +1,388 @@
+"""Reads about provision that the pages, the API, other parts of Cairn and the census share."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from send_core.models import (
+    EDITABLE_PLAN_STATUSES,
+    NC_YEAR_ORDER,
+    NCYear,
+    NeedRank,
+    NeedType,
+    PlanProvision,
+    Pupil,
+    PupilNeed,
+    RegisterEntry,
+)
+from send_core.permissions import CLASS_STAFF
+from send_core.selectors.pupils import covering
+
+from .costing import ZERO, CostSheet, cost_provision, to_pounds
+from .models import (
+    DEFAULT_NOTIONAL_THRESHOLD,
+    Attendance,
+    GroupMember,
+    GroupSession,
+    HourlyRate,
+    IndividualProvision,
+    Intervention,
+    ProvisionGroup,
+    ProvisionSettings,
+)
+from .permissions import can_manage_provision
+from .terms import SchoolYear, Term, school_year_of
+
+# --- Settings and the catalogue ----------------------------------------------------------------
+
+
+def hourly_rates() -> dict[str, Decimal]:
+    """The school's hourly rate for each staff role it has set."""
+    return {rate.staff_role: rate.hourly_rate for rate in HourlyRate.objects.all()}
+
+
+def notional_threshold() -> Decimal:
+    """What a pupil's costed provision in a school year must pass to be flagged (default £6,000)."""
+    settings = ProvisionSettings.objects.order_by("pk").first()
+    return settings.notional_threshold if settings else DEFAULT_NOTIONAL_THRESHOLD
+
+
+def catalogue(*, offered_only: bool = False) -> QuerySet[Intervention]:
+    items = Intervention.objects.all()
+    return items.filter(is_active=True) if offered_only else items
+
+
+# --- Groups --------------------------------------------------------------------------------------
+
+
+def _members() -> Prefetch:
+    return Prefetch("members", queryset=GroupMember.objects.select_related("pupil", "pupil__school_class"))
+
+
+def groups_for(user: Any, roles: frozenset[str]) -> QuerySet[ProvisionGroup]:
+    """Groups this person may open: every group for the SENCO and head, their own for class staff."""
+    groups = ProvisionGroup.objects.select_related("intervention").prefetch_related("staff__user", _members())
+    if can_manage_provision(roles):
+        return groups
+    if roles & CLASS_STAFF:
+        return groups.filter(staff__user_id=getattr(user, "pk", None)).distinct()
+    return groups.none()
+
+
+def get_group(group_id: int) -> ProvisionGroup:
+    return (
+        ProvisionGroup.objects.select_related("intervention")
+        .prefetch_related("staff__user", _members())
+        .get(pk=group_id)
+    )
+
+
+def session_on(group: ProvisionGroup, day: datetime.date) -> GroupSession | None:
+    return GroupSession.objects.filter(group=group, held_on=day).prefetch_related("attendance").first()
+
+
+def recent_sessions(group: ProvisionGroup, limit: int = 10) -> list[GroupSession]:
+    """The group's latest sessions, newest first, with how many attended and were absent."""
+    return list(
+        GroupSession.objects.filter(group=group).annotate(
+            attended_count=Count("attendance", filter=Q(attendance__attendance=Attendance.ATTENDED)),
+            absent_count=Count("attendance", filter=Q(attendance__attendance=Attendance.ABSENT)),
+        )[:limit]
+    )
+
+
+def _groups_between(start: datetime.date, end: datetime.date) -> list[ProvisionGroup]:
+    return list(
+        ProvisionGroup.objects.filter(starts_on__lte=end, ends_on__gte=start)
+        .select_related("intervention")
+        .prefetch_related(Prefetch("members", queryset=GroupMember.objects.order_by("pk")))
+    )
+
+
+def _individual_between(start: datetime.date, end: datetime.date) -> list[IndividualProvision]:
+    return list(IndividualProvision.objects.filter(starts_on__lte=end, ends_on__gte=start))
+
+
+def cost_sheet(start: datetime.date, end: datetime.date) -> CostSheet:
+    """Every group and individual provision in this school, costed over [start, end]."""
+    return cost_provision(
+        groups=_groups_between(start, end),
+        individual=_individual_between(start, end),
+        rates=hourly_rates(),
+        start=start,
+        end=end,
+    )
+
+
+def annual_cost_by_pupil(*, year_start: datetime.date, year_end: datetime.date) -> dict[int, Decimal]:
+    """Costed provision (group shares + individual provision) per pupil id over the dates, in the current schema."""
+    return cost_sheet(year_start, year_end).pupils_rounded()
+
+
+# --- The provision map ---------------------------------------------------------------------------
+
+
+@dataclass
+class MapLine:
+    what: str
+    kind: str  # "group" or the individual kind
+    cost: Decimal
+
+
+@dataclass
+class MapRow:
+    pupil: Pupil
+    lines: list[MapLine]
+    term_cost: Decimal
+    year_cost: Decimal
+    flagged: bool
+
+    @property
+    def year_group(self) -> str:
+        return self.pupil.get_nc_year_display()
+
+    @property
+    def need(self) -> str:
+        code = getattr(self.pupil, "primary_need_type", None)
+        return str(NeedType(code).label) if code in NeedType.values else "No recorded need"
+
+
+@dataclass
+class FigureRow:
+    label: str
+    pupils: int
+    cost: Decimal
+
+
+@dataclass
+class GroupFigure:
+    group: ProvisionGroup
+    pupils: int
+    cost: Decimal
+    per_pupil: Decimal
+
+
+@dataclass
+class ProvisionMap:
+    term: Term
+    year: SchoolYear
+    threshold: Decimal
+    rows: list[MapRow]
+    by_year_group: list[FigureRow]
+    by_need: list[FigureRow]
+    groups: list[GroupFigure]
+    term_total: Decimal
+    year_total: Decimal
+    missing_rates: list[str] = field(default_factory=list)
+
+    @property
+    def flagged(self) -> list[MapRow]:
+        return [row for row in self.rows if row.flagged]
+
+
+def _pupils_with_context(pupil_ids: set[int], day: datetime.date) -> dict[int, Pupil]:
+    entry = RegisterEntry.objects.filter(covering(day), pupil=OuterRef("pk")).order_by("-started_on", "-id")
+    primary = PupilNeed.objects.filter(covering(day), pupil=OuterRef("pk"), rank=NeedRank.PRIMARY).order_by(
+        "-started_on"
+    )
+    pupils = Pupil.objects.filter(pk__in=pupil_ids).annotate(
+        stage_label=Subquery(entry.values("stage_label")[:1]),
+        census_code=Subquery(entry.values("census_code")[:1]),
+        primary_need_type=Subquery(primary.values("need_type")[:1]),
+    )
+    return {p.pk: p for p in pupils.select_related("school_class")}
+
+
+def _figures(rows: list[MapRow], sheet: CostSheet, key, order: list[str]) -> list[FigureRow]:
+    """Pupils and cost per label; each cost is the exact sum of its pupils' costs, rounded once."""
+    pupils: dict[str, int] = defaultdict(int)
+    cost: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for row in rows:
+        label = key(row)
+        pupils[label] += 1
+        cost[label] += sheet.by_pupil.get(row.pupil.pk, ZERO)
+    labels = sorted(pupils, key=lambda label: (order.index(label) if label in order else len(order), label))
+    return [FigureRow(label, pupils[label], to_pounds(cost[label])) for label in labels]
+
+
+def provision_map(term: Term) -> ProvisionMap:
+    """Who receives what in a term, at what cost; each pupil's cost over the school year, flagged
+    when it passes the school's notional threshold. A fixed number of queries, however many pupils."""
+    year = term.school_year
+    year_sheet = cost_sheet(year.starts_on, year.ends_on)
+    term_groups = [g for g in _groups_between(term.starts_on, term.ends_on)]
+    term_individual = _individual_between(term.starts_on, term.ends_on)
+    term_sheet = cost_provision(
+        groups=term_groups, individual=term_individual, rates=hourly_rates(), start=term.starts_on, end=term.ends_on
+    )
+    threshold = notional_threshold()
+    year_costs = year_sheet.pupils_rounded()
+    flagged_ids = {pupil_id for pupil_id, cost in year_costs.items() if cost > threshold}
+    pupil_ids = {pupil_id for pupil_id, cost in term_sheet.by_pupil.items() if cost} | flagged_ids
+    pupils = _pupils_with_context(pupil_ids, min(term.ends_on, max(term.starts_on, datetime.date.today())))
+
+    lines: dict[int, list[MapLine]] = defaultdict(list)
+    for group in term_groups:
+        for member in group.members.all():
+            share = term_sheet.share(member.pupil_id, group.pk)
+            if share:
+                lines[member.pupil_id].append(MapLine(group.name, "group", share))
+    for item in term_individual:
+        cost = term_sheet.individual(item.pk)
+        if cost:
+            lines[item.pupil_id].append(MapLine(item.description, item.get_kind_display(), cost))
+
+    rows = [
+        MapRow(
+            pupil=pupil,
+            lines=lines.get(pupil.pk, []),
+            term_cost=term_sheet.pupil(pupil.pk),
+            year_cost=year_costs.get(pupil.pk, ZERO),
+            flagged=pupil.pk in flagged_ids,
+        )
+        for pupil in pupils.values()
+    ]
+    year_order = {code: index for index, code in enumerate(NC_YEAR_ORDER)}
+    rows.sort(key=lambda r: (year_order.get(r.pupil.nc_year, 99), r.pupil.last_name, r.pupil.legal_first_name))
+    year_labels = [str(NCYear(code).label) for code in NC_YEAR_ORDER if code in NCYear.values]
+    need_labels = [str(label) for label in NeedType.labels]
+    groups = []
+    for group in term_groups:
+        cost = term_sheet.group(group.pk)
+        in_term = {m.pupil_id for m in group.members.all() if term_sheet.share(m.pupil_id, group.pk)}
+        if cost or in_term:
+            per_pupil = to_pounds(term_sheet.by_group[group.pk] / len(in_term)) if in_term else ZERO
+            groups.append(GroupFigure(group, len(in_term), cost, per_pupil))
+    return ProvisionMap(
+        term=term,
+        year=year,
+        threshold=threshold,
+        rows=rows,
+        by_year_group=_figures(rows, term_sheet, lambda r: r.year_group, year_labels),
+        by_need=_figures(rows, term_sheet, lambda r: r.need, need_labels),
+        groups=groups,
+        term_total=term_sheet.total(),
+        year_total=year_sheet.total(),
+        missing_rates=sorted(term_sheet.missing_rates | year_sheet.missing_rates),
+    )
+
+
+# --- One pupil's provision ----------------------------------------------------------------------
+
+
+@dataclass
+class PupilProvision:
+    year: SchoolYear
+    memberships: list[tuple[GroupMember, Decimal]]
+    individual: list[tuple[IndividualProvision, Decimal]]
+    year_cost: Decimal
+    threshold: Decimal
+    # Lines of the pupil's current plans, by the group that delivers them (None: not linked yet).
+    plan_lines: dict[int | None, list[PlanProvision]] = field(default_factory=dict)
+
+    @property
+    def flagged(self) -> bool:
+        return self.year_cost > self.threshold
+
+
+def pupil_provision(pupil: Pupil, day: datetime.date | None = None) -> PupilProvision:
+    """The pupil's groups and individual provision, each with its cost over this school year."""
+    year = school_year_of(day or datetime.date.today())
+    memberships = list(
+        GroupMember.objects.filter(pupil=pupil)
+        .select_related("group", "group__intervention")
+        .order_by("-group__starts_on")
+    )
+    group_ids = {m.group_id for m in memberships}
+    groups = list(
+        ProvisionGroup.objects.filter(pk__in=group_ids).prefetch_related(
+            Prefetch("members", queryset=GroupMember.objects.order_by("pk"))
+        )
+    )
+    individual = list(IndividualProvision.objects.filter(pupil=pupil))
+    sheet = cost_provision(
+        groups=groups, individual=individual, rates=hourly_rates(), start=year.starts_on, end=year.ends_on
+    )
+    plan_lines: dict[int | None, list[PlanProvision]] = defaultdict(list)
+    current = PlanProvision.objects.filter(plan__pupil=pupil, plan__status__in=EDITABLE_PLAN_STATUSES)
+    for line in current.order_by("plan_id", "order", "id"):
+        plan_lines[line.provision_group_id if line.provision_group_id in group_ids else None].append(line)
+    return PupilProvision(
+        year=year,
+        memberships=[(m, sheet.share(pupil.pk, m.group_id)) for m in memberships],
+        individual=[(item, sheet.individual(item.pk)) for item in individual],
+        year_cost=sheet.pupil(pupil.pk),
+        threshold=notional_threshold(),
+        plan_lines=dict(plan_lines),
+    )
+
+
+# --- Impact --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Impact:
+    label: str
+    measure: str
+    pupils_measured: int
+    average_gain: Decimal | None  # in the measure's units
+    gain_per_month: Decimal | None  # units gained per month of intervention
+    met_target: int
+    with_target: int
+    cost: Decimal
+    cost_per_pupil_meeting_target: Decimal | None
+
+    @property
+    def met_share(self) -> int | None:
+        return round(100 * self.met_target / self.with_target) if self.with_target else None
+
+
+def _impact(label: str, measure: str, members: list[GroupMember], cost: Decimal) -> Impact:
+    measured = [m for m in members if m.entry_value is not None and m.exit_value is not None]
+    gains = [m.exit_value - m.entry_value for m in measured]
+    months = [
+        Decimal((m.exit_on - m.entry_on).days) / Decimal("30.44")
+        for m in measured
+        if m.exit_on and m.entry_on and m.exit_on > m.entry_on
+    ]
+    with_target = [m for m in members if m.met_target is not None]
+    met = sum(1 for m in with_target if m.met_target)
+    average = (sum(gains, ZERO) / len(gains)).quantize(Decimal("0.1")) if gains else None
+    per_month = (sum(gains, ZERO) / sum(months, ZERO)).quantize(Decimal("0.01")) if months and gains else None
+    return Impact(
+        label=label,
+        measure=measure,
+        pupils_measured=len(measured),
+        average_gain=average,
+        gain_per_month=per_month,
+        met_target=met,
+        with_target=len(with_target),
+        cost=to_pounds(cost),
+        cost_per_pupil_meeting_target=to_pounds(cost / met) if met else None,
+    )
+
+
+def impact(year: SchoolYear) -> tuple[list[Impact], list[Impact]]:
+    """Impact per intervention and per group over a school year: gain on the measure against time,
+    the share of pupils meeting their exit target, and the cost per pupil who met it."""
+    groups = _groups_between(year.starts_on, year.ends_on)
+    sheet = cost_provision(groups=groups, individual=[], rates=hourly_rates(), start=year.starts_on, end=year.ends_on)
+    per_group = []
+    by_intervention: dict[int, tuple[Intervention, list[GroupMember], Decimal]] = {}
+    for group in groups:
+        members = list(group.members.all())
+        cost = sheet.by_group.get(group.pk, ZERO)
+        per_group.append(_impact(group.name, group.intervention.measure, members, cost))
+        entry = by_intervention.setdefault(group.intervention_id, (group.intervention, [], ZERO))
+        by_intervention[group.intervention_id] = (entry[0], entry[1] + members, entry[2] + cost)
+    per_intervention = [
+        _impact(intervention.name, intervention.measure, members, cost)
+        for intervention, members, cost in sorted(by_intervention.values(), key=lambda e: e[0].name)
+    ]
+    return per_intervention, per_group
