@@ -1,0 +1,583 @@
+"""Common Transfer Files (CTF): the DfE's XML for moving a pupil's record between schools.
+
+Export writes the header (document name, CTF version, date-time, qualifier, source and
+destination LA and establishment numbers) and, per pupil, the core details and SEN history
+(`SENhistory/SEN` with start date and provision code, `SENhistory/SENneeds/SENneed` with type
+and rank). Import reads a file into the school whose schema is active: every pupil is checked
+first, and any problem refuses the whole file with its line number, so nothing is half-written.
+
+Parsing goes through defusedxml with DTDs, entities and external references all forbidden: a
+file that declares any of them is refused before a single entity could be expanded.
+"""
+
+from __future__ import annotations
+
+import datetime
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser
+from django.db import transaction
+from django.utils import timezone
+
+from send_core.audit.models import AuditAction
+from send_core.models import (
+    AREA_FOR_NEED_TYPE,
+    AreaOfNeed,
+    CensusCode,
+    NCYear,
+    NeedRank,
+    NeedType,
+    Pupil,
+    PupilNeed,
+    RegisterEntry,
+    Sex,
+)
+from send_core.permissions import require_edit_pupil_details, require_edit_send_record
+from send_core.selectors.organisation import current_organisation
+from send_core.services.base import acting_roles, audit_events_bulk
+from send_core.toolkit import current_toolkit
+from send_core.upn import normalise_upn, validate_upn
+from tenants.models import Organisation
+
+DOCUMENT_NAME = "Common Transfer File"
+CTF_VERSION = "25.0"
+SUPPLIER_ID = "Cairn"
+ROOT = "CTfile"
+# The DfE's codes for a destination that is not known yet.
+UNKNOWN_LA, UNKNOWN_ESTAB = "MMM", "MMMM"
+MAX_BYTES = 20 * 1024 * 1024
+RANK_FOR_CODE = {"1": NeedRank.PRIMARY, "2": NeedRank.SECONDARY}
+CODE_FOR_RANK = {rank: code for code, rank in RANK_FOR_CODE.items()}
+NAME_MAX = 100
+
+
+# --- Export --------------------------------------------------------------------------------
+
+
+def _sub(parent: ET.Element, tag: str, text: Any = None) -> ET.Element:
+    element = ET.SubElement(parent, tag)
+    if text is not None:
+        element.text = str(text)
+    return element
+
+
+def _academic_year(day: datetime.date) -> int:
+    return day.year if day.month >= 9 else day.year - 1
+
+
+def _pupil_element(parent: ET.Element, pupil: Pupil, entries: list[RegisterEntry], needs: list[PupilNeed]) -> None:
+    element = _sub(parent, "Pupil")
+    _sub(element, "UPN", pupil.upn)
+    _sub(element, "Surname", pupil.last_name)
+    _sub(element, "Forename", pupil.legal_first_name)
+    _sub(element, "DOB", pupil.date_of_birth.isoformat())
+    _sub(element, "Sex", pupil.sex)
+    basic = _sub(element, "BasicDetails")
+    if pupil.preferred_name:
+        _sub(basic, "PreferredForename", pupil.preferred_name)
+    _sub(basic, "NCyearActual", pupil.nc_year)
+    _sub(basic, "MedicalFlag", "true" if pupil.medical_needs else "false")
+    history = _sub(element, "SENhistory")
+    for entry in entries:
+        sen = _sub(history, "SEN")
+        _sub(sen, "StartDate", entry.started_on.isoformat())
+        _sub(sen, "SENprovision", entry.census_code)
+    ranked = [need for need in needs if need.rank in CODE_FOR_RANK]
+    if ranked:
+        block = _sub(history, "SENneeds")
+        for need in sorted(ranked, key=lambda n: CODE_FOR_RANK[n.rank]):
+            item = _sub(block, "SENneed")
+            _sub(item, "SENtype", need.need_type)
+            _sub(item, "SENtypeRank", CODE_FOR_RANK[need.rank])
+
+
+def export_ctf(
+    pupils: Sequence[Pupil],
+    *,
+    source: Organisation,
+    destination: Organisation | None = None,
+    destination_la: str = "",
+    destination_estab: str = "",
+    now: datetime.datetime | None = None,
+) -> bytes:
+    """A CTF (UTF-8 XML) for these pupils of `source` (read in its schema), to a school or to "not known"."""
+    now = timezone.localtime(now or timezone.now())
+    if destination is not None:
+        destination_la, destination_estab = destination.la_code, destination.establishment_number
+    root = ET.Element(ROOT)
+    header = _sub(root, "Header")
+    _sub(header, "DocumentName", DOCUMENT_NAME)
+    _sub(header, "CTFversion", CTF_VERSION)
+    _sub(header, "DateTime", now.replace(microsecond=0, tzinfo=None).isoformat())
+    _sub(header, "DocumentQualifier", "partial")
+    _sub(header, "SupplierID", SUPPLIER_ID)
+    school = _sub(header, "SourceSchool")
+    _sub(school, "LEA", source.la_code)
+    _sub(school, "Estab", source.establishment_number)
+    _sub(school, "URN", source.urn)
+    _sub(school, "SchoolName", source.name)
+    _sub(school, "AcademicYear", _academic_year(now.date()))
+    dest = _sub(header, "DestSchool")
+    _sub(dest, "LEA", destination_la or UNKNOWN_LA)
+    _sub(dest, "Estab", destination_estab or UNKNOWN_ESTAB)
+    data = _sub(root, "CTFpupilData")
+    ids = [p.pk for p in pupils]
+    entries: dict[int, list[RegisterEntry]] = {pk: [] for pk in ids}
+    for entry in RegisterEntry.objects.filter(pupil_id__in=ids).order_by("started_on", "id"):
+        entries[entry.pupil_id].append(entry)
+    needs: dict[int, list[PupilNeed]] = {pk: [] for pk in ids}
+    for need in PupilNeed.objects.filter(pupil_id__in=ids, ended_on__isnull=True):
+        needs[need.pupil_id].append(need)
+    for pupil in pupils:
+        _pupil_element(data, pupil, entries[pupil.pk], needs[pupil.pk])
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+# --- Reading -------------------------------------------------------------------------------
+
+
+class _LineElement(ET.Element):
+    """An element that remembers the line it started on."""
+
+    line: int = 0
+
+
+class _LineTreeBuilder(ET.TreeBuilder):
+    def __init__(self) -> None:
+        super().__init__(element_factory=_LineElement)
+        self.expat: Any = None
+
+    def start(self, tag: str, attrs: dict[str, str]) -> ET.Element:
+        element = super().start(tag, attrs)
+        element.line = self.expat.CurrentLineNumber if self.expat is not None else 0
+        return element
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A reason a file was refused, with the line it is on (0 for the file as a whole)."""
+
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"Line {self.line}: {self.message}" if self.line else self.message
+
+
+@dataclass
+class SENEntry:
+    started_on: datetime.date
+    provision: str
+
+
+@dataclass
+class CTFPupil:
+    line: int
+    upn: str
+    surname: str
+    forename: str
+    preferred_forename: str
+    date_of_birth: datetime.date
+    sex: str
+    nc_year: str
+    medical_flag: bool
+    sen_history: list[SENEntry]
+    sen_needs: list[tuple[str, str]]  # (need type, rank)
+
+
+@dataclass
+class CTFFile:
+    document_qualifier: str
+    created_at: str
+    source_la: str
+    source_estab: str
+    source_urn: str
+    source_name: str
+    destination_la: str
+    destination_estab: str
+    pupils: list[CTFPupil]
+
+
+class CTFRefused(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def _parse_xml(data: bytes) -> _LineElement:
+    builder = _LineTreeBuilder()
+    parser = DefusedXMLParser(target=builder, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    builder.expat = parser.parser
+    try:
+        parser.feed(data)
+        return parser.close()
+    except DefusedXmlException as error:
+        line = getattr(builder.expat, "CurrentLineNumber", 0) or 0
+        raise CTFRefused(
+            [Problem(line, f"The file declares a DTD or entities, which a CTF never needs ({type(error).__name__}).")]
+        ) from None
+    except ET.ParseError as error:
+        line = error.position[0] if getattr(error, "position", None) else 0
+        raise CTFRefused([Problem(line, f"The file is not well-formed XML ({error}).")]) from None
+    except (ValueError, TypeError, LookupError, RecursionError) as error:
+        raise CTFRefused([Problem(0, f"The file could not be read as XML ({type(error).__name__}).")]) from None
+
+
+class _Reader:
+    """Reads the parsed tree, collecting every problem with its line rather than stopping at the first."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def problem(self, element: Any, message: str) -> None:
+        self.problems.append(Problem(getattr(element, "line", 0), message))
+
+    def text(self, parent: Any, tag: str, *, required: bool = True, what: str = "") -> tuple[str, Any]:
+        child = parent.find(tag)
+        value = (child.text or "").strip() if child is not None else ""
+        if required and not value:
+            self.problem(child if child is not None else parent, f"{what or tag} is missing.")
+        return value, (child if child is not None else parent)
+
+    def date(self, parent: Any, tag: str, what: str) -> datetime.date | None:
+        value, where = self.text(parent, tag, what=what)
+        if not value:
+            return None
+        for parse in (datetime.date.fromisoformat, lambda v: datetime.datetime.fromisoformat(v).date()):
+            try:
+                return parse(value)
+            except ValueError:
+                continue
+        self.problem(where, f"{what} “{value[:40]}” is not a date (use YYYY-MM-DD).")
+        return None
+
+    def header(self, root: Any) -> dict[str, str]:
+        header = root.find("Header")
+        if header is None:
+            self.problem(root, "The file has no Header.")
+            return {}
+        name, where = self.text(header, "DocumentName", what="DocumentName")
+        if name and name != DOCUMENT_NAME:
+            self.problem(where, f"DocumentName must be “{DOCUMENT_NAME}”, not “{name[:60]}”.")
+        self.text(header, "CTFversion", what="CTFversion")
+        created_at, where = self.text(header, "DateTime", what="DateTime")
+        if created_at:
+            try:
+                datetime.datetime.fromisoformat(created_at)
+            except ValueError:
+                self.problem(where, f"DateTime “{created_at[:40]}” is not a date and time.")
+        qualifier, where = self.text(header, "DocumentQualifier", what="DocumentQualifier")
+        if qualifier and qualifier not in ("full", "partial"):
+            self.problem(where, f"DocumentQualifier must be full or partial, not “{qualifier[:20]}”.")
+        values = {"document_qualifier": qualifier, "created_at": created_at}
+        for block, prefix in (("SourceSchool", "source"), ("DestSchool", "destination")):
+            element = header.find(block)
+            if element is None:
+                self.problem(header, f"The Header has no {block}.")
+                continue
+            la, where_la = self.text(element, "LEA", what=f"{block} LEA")
+            estab, where_estab = self.text(element, "Estab", what=f"{block} Estab")
+            unknown_ok = prefix == "destination"
+            if la and not (la.isdigit() and len(la) == 3) and not (unknown_ok and la in (UNKNOWN_LA, "XXX")):
+                self.problem(where_la, f"{block} LEA “{la[:10]}” is not a 3-digit LA number.")
+            if (
+                estab
+                and not (estab.isdigit() and len(estab) == 4)
+                and not (unknown_ok and estab in (UNKNOWN_ESTAB, "XXXX"))
+            ):
+                self.problem(where_estab, f"{block} Estab “{estab[:10]}” is not a 4-digit establishment number.")
+            values[f"{prefix}_la"], values[f"{prefix}_estab"] = la, estab
+            if prefix == "source":
+                values["source_urn"] = self.text(element, "URN", required=False)[0]
+                values["source_name"] = self.text(element, "SchoolName", required=False)[0]
+        return values
+
+    def pupil(self, element: Any, seen: dict[str, int]) -> CTFPupil | None:
+        before = len(self.problems)
+        upn_text, where = self.text(element, "UPN", what="UPN")
+        upn = normalise_upn(upn_text)
+        if upn_text:
+            try:
+                validate_upn(upn)
+            except Exception:  # a ValidationError with the reason: the UPN's own check
+                self.problem(where, f"UPN “{upn_text[:20]}” is not a valid UPN (check its length and check letter).")
+            else:
+                if upn in seen:
+                    self.problem(where, f"UPN {upn} appears twice in the file (first on line {seen[upn]}).")
+                seen.setdefault(upn, where.line if hasattr(where, "line") else 0)
+        surname, where_surname = self.text(element, "Surname", what="Surname")
+        forename, where_forename = self.text(element, "Forename", what="Forename")
+        for value, place, what in ((surname, where_surname, "Surname"), (forename, where_forename, "Forename")):
+            if len(value) > NAME_MAX:
+                self.problem(place, f"{what} is longer than {NAME_MAX} characters.")
+        date_of_birth = self.date(element, "DOB", "DOB")
+        if date_of_birth and date_of_birth > timezone.localdate():
+            self.problem(element.find("DOB"), "DOB is in the future.")
+        sex, where = self.text(element, "Sex", what="Sex")
+        if sex and sex not in Sex.values:
+            self.problem(where, f"Sex “{sex[:10]}” is not a known code (M or F).")
+        basic = element.find("BasicDetails")
+        preferred, nc_year, medical = "", "", False
+        if basic is None:
+            self.problem(element, "BasicDetails is missing.")
+        else:
+            preferred, where = self.text(basic, "PreferredForename", required=False)
+            if len(preferred) > NAME_MAX:
+                self.problem(where, f"PreferredForename is longer than {NAME_MAX} characters.")
+            nc_year, where = self.text(basic, "NCyearActual", what="NCyearActual")
+            if nc_year and nc_year not in NCYear.values:
+                self.problem(where, f"NCyearActual “{nc_year[:10]}” is not a known year group code.")
+            flag, where = self.text(basic, "MedicalFlag", required=False)
+            if flag and flag.lower() not in ("true", "false", "1", "0"):
+                self.problem(where, f"MedicalFlag “{flag[:10]}” must be true or false.")
+            medical = flag.lower() in ("true", "1")
+        history, needs = [], []
+        block = element.find("SENhistory")
+        for sen in block.findall("SEN") if block is not None else []:
+            started = self.date(sen, "StartDate", "SEN StartDate")
+            code, where = self.text(sen, "SENprovision", what="SENprovision")
+            if code and code not in CensusCode.values:
+                self.problem(where, f"SENprovision “{code[:10]}” is not a known code (N, K or E).")
+            if started and code in CensusCode.values:
+                history.append(SENEntry(started, code))
+        # SENneeds sits inside SENhistory; some suppliers put it beside it, so both are read.
+        need_blocks = [b for b in (block, element) if b is not None]
+        ranks: set[str] = set()
+        for need_parent in need_blocks:
+            for wrapper in need_parent.findall("SENneeds"):
+                for need in wrapper.findall("SENneed"):
+                    need_type, where_type = self.text(need, "SENtype", what="SENtype")
+                    rank, where_rank = self.text(need, "SENtypeRank", what="SENtypeRank")
+                    if need_type and need_type not in NeedType.values:
+                        self.problem(where_type, f"SENtype “{need_type[:10]}” is not a known type of need.")
+                    if rank and rank not in RANK_FOR_CODE:
+                        self.problem(where_rank, f"SENtypeRank “{rank[:10]}” must be 1 or 2.")
+                    elif rank in ranks:
+                        self.problem(where_rank, f"Two needs have SENtypeRank {rank}.")
+                    ranks.add(rank)
+                    if need_type in NeedType.values and rank in RANK_FOR_CODE:
+                        needs.append((need_type, RANK_FOR_CODE[rank]))
+        if len({n[0] for n in needs}) != len(needs):
+            self.problem(element, "The same SENtype is listed twice.")
+        if needs and not any(rank == NeedRank.PRIMARY for _, rank in needs):
+            self.problem(element, "A secondary need (rank 2) is listed without a primary need (rank 1).")
+        starts = [entry.started_on for entry in history]
+        if len(set(starts)) != len(starts):
+            self.problem(block if block is not None else element, "Two SEN entries start on the same date.")
+        if date_of_birth and any(day < date_of_birth for day in starts):
+            self.problem(block if block is not None else element, "A SEN entry starts before the date of birth.")
+        if any(day > timezone.localdate() for day in starts):
+            self.problem(block if block is not None else element, "A SEN entry starts in the future.")
+        if len(self.problems) > before or date_of_birth is None:
+            return None
+        return CTFPupil(
+            line=element.line,
+            upn=upn,
+            surname=surname,
+            forename=forename,
+            preferred_forename=preferred,
+            date_of_birth=date_of_birth,
+            sex=sex,
+            nc_year=nc_year,
+            medical_flag=medical,
+            sen_history=sorted(history, key=lambda e: e.started_on),
+            sen_needs=needs,
+        )
+
+
+def parse_ctf(data: bytes | str) -> CTFFile:
+    """Read and check a CTF; CTFRefused lists every problem with its line."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if not data or not data.strip():
+        raise CTFRefused([Problem(0, "The file is empty.")])
+    if len(data) > MAX_BYTES:
+        raise CTFRefused([Problem(0, f"The file is larger than the {MAX_BYTES // (1024 * 1024)} MB limit.")])
+    root = _parse_xml(data)
+    if root.tag != ROOT:
+        raise CTFRefused([Problem(root.line, f"The root element must be {ROOT}, not {str(root.tag)[:40]}.")])
+    reader = _Reader()
+    header = reader.header(root)
+    pupil_data = root.find("CTFpupilData")
+    pupils: list[CTFPupil] = []
+    if pupil_data is None:
+        reader.problem(root, "The file has no CTFpupilData.")
+    else:
+        seen: dict[str, int] = {}
+        for element in pupil_data.findall("Pupil"):
+            pupil = reader.pupil(element, seen)
+            if pupil is not None:
+                pupils.append(pupil)
+        if not pupil_data.findall("Pupil"):
+            reader.problem(pupil_data, "The file holds no pupils.")
+    if reader.problems:
+        raise CTFRefused(reader.problems)
+    return CTFFile(
+        pupils=pupils, **{key: header.get(key, "") for key in CTFFile.__dataclass_fields__ if key != "pupils"}
+    )
+
+
+# --- Import --------------------------------------------------------------------------------
+
+
+@dataclass
+class CTFImportReport:
+    """What importing a CTF did: pupils created and updated (by UPN), or why it was refused."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    refused: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.refused
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "notes": self.notes,
+            "refused": [{"line": p.line, "message": p.message} for p in self.refused],
+        }
+
+
+def _check_destination(parsed: CTFFile, school: Organisation) -> list[Problem]:
+    addressed = (parsed.destination_la, parsed.destination_estab)
+    if addressed in ((UNKNOWN_LA, UNKNOWN_ESTAB), ("", "")):
+        return []
+    if addressed != (school.la_code, school.establishment_number):
+        return [
+            Problem(
+                0,
+                f"This file is addressed to {parsed.destination_la}/{parsed.destination_estab}, "
+                f"not to {school.name} ({school.dfe_number}).",
+            )
+        ]
+    return []
+
+
+def _apply(item: CTFPupil, *, school_name: str, user: Any, report: CTFImportReport) -> int:
+    core = {
+        "legal_first_name": item.forename,
+        "preferred_name": item.preferred_forename,
+        "last_name": item.surname,
+        "date_of_birth": item.date_of_birth,
+        "sex": item.sex,
+        "nc_year": item.nc_year,
+        "medical_needs": item.medical_flag,
+    }
+    pupil = Pupil.objects.select_for_update().filter(upn=item.upn).first()
+    label = f"{item.upn} ({item.forename} {item.surname})"
+    changed_any = False
+    if pupil is None:
+        pupil = Pupil.objects.create(upn=item.upn, upn_is_temporary=False, **core)
+        report.created.append(label)
+    else:
+        changed = [name for name, value in core.items() if getattr(pupil, name) != value]
+        if changed:
+            for name in changed:
+                setattr(pupil, name, core[name])
+            pupil.save(update_fields=[*changed, "updated_at"])
+            changed_any = True
+    toolkit = current_toolkit()
+    if item.sen_history:
+        if RegisterEntry.objects.filter(pupil=pupil).exists():
+            existing = [(e.started_on, e.census_code) for e in RegisterEntry.objects.filter(pupil=pupil)]
+            if existing != [(e.started_on, e.provision) for e in item.sen_history]:
+                report.notes.append(f"{label}: the school's own register history was kept as it is.")
+        else:
+            for index, entry in enumerate(item.sen_history):
+                following = item.sen_history[index + 1] if index + 1 < len(item.sen_history) else None
+                stage = toolkit.first_stage_for(entry.provision)
+                RegisterEntry.objects.create(
+                    pupil=pupil,
+                    stage_key=stage.key,
+                    stage_label=stage.label,
+                    census_code=entry.provision,
+                    started_on=entry.started_on,
+                    ended_on=following.started_on if following else None,
+                    reason=f"From the Common Transfer File from {school_name}.",
+                    end_reason="Next entry in the Common Transfer File." if following else "",
+                )
+            changed_any = True
+    current = {n.need_type: n for n in PupilNeed.objects.filter(pupil=pupil, ended_on__isnull=True)}
+    taken = {n.rank for n in current.values()}
+    for need_type, rank in sorted(item.sen_needs, key=lambda n: n[1] != NeedRank.PRIMARY):
+        if need_type in current:
+            continue
+        if rank in taken:
+            rank = NeedRank.OTHER if NeedRank.PRIMARY in taken else rank
+            if rank in taken:
+                continue
+        area = AREA_FOR_NEED_TYPE.get(need_type, AreaOfNeed.COGNITION_LEARNING)
+        start = item.sen_history[-1].started_on if item.sen_history else timezone.localdate()
+        current[need_type] = PupilNeed.objects.create(
+            pupil=pupil, area=area, need_type=need_type, rank=rank, started_on=start, recorded_by=user
+        )
+        taken.add(rank)
+        changed_any = True
+    if label not in report.created:
+        (report.updated if changed_any else report.unchanged).append(label)
+    return pupil.pk
+
+
+def import_ctf(data: bytes | str, *, imported_by: Any) -> CTFImportReport:
+    """Import a CTF into the school whose schema is active: all its pupils, or (with any problem) none."""
+    require_edit_pupil_details(acting_roles(imported_by))
+    require_edit_send_record(acting_roles(imported_by))
+    school = current_organisation()
+    report = CTFImportReport()
+    try:
+        parsed = parse_ctf(data)
+    except CTFRefused as refusal:
+        report.refused = refusal.problems
+        return report
+    report.refused = _check_destination(parsed, school) if school is not None else []
+    if report.refused:
+        return report
+    source = parsed.source_name or f"{parsed.source_la}/{parsed.source_estab}"
+    with transaction.atomic():
+        ids = [_apply(item, school_name=source, user=imported_by, report=report) for item in parsed.pupils]
+        audit_events_bulk(
+            actor=imported_by,
+            action=AuditAction.CREATE,
+            object_type="pupil",
+            pupil_ids=ids,
+            summary="Imported from a Common Transfer File",
+            detail={"source": f"{parsed.source_la}/{parsed.source_estab}"},
+        )
+    return report
+
+
+def record_export(pupils: Iterable[Pupil], *, exported_by: Any, destination: str) -> None:
+    """Every pupil in an exported CTF gets an export event in the school's trail."""
+    audit_events_bulk(
+        actor=exported_by,
+        action=AuditAction.EXPORT,
+        object_type="pupil",
+        pupil_ids=[p.pk for p in pupils],
+        summary="Exported in a Common Transfer File",
+        detail={"destination": destination},
+    )
+
+
+__all__ = [
+    "CTFFile",
+    "CTFImportReport",
+    "CTFPupil",
+    "CTFRefused",
+    "Problem",
+    "export_ctf",
+    "import_ctf",
+    "parse_ctf",
+    "record_export",
+]
