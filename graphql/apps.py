@@ -1,0 +1,16 @@
+from pathlib import Path
+
+from django.apps import AppConfig
+
+
+class ReportingConfig(AppConfig):
+    name = "send_graphql"
+    label = "reporting"
+    verbose_name = "Anonymised reporting"
+    # A namespace package (see DESIGN.md), so Django is told where it lives.
+    path = str(Path(__file__).resolve().parent)
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

@@ -1,0 +1,361 @@
+"""The reporting GraphQL schema: schools in scope, comparisons, trends, benchmarks and EHC timeliness.
+
+Every resolver reads the aggregate tables through `selectors` (never a school's schema), with the
+caller's scope from the request (`info.context.reporting_scope`). There is no pupil type: no
+field can return anything about a child.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import graphene
+from django.utils import timezone
+
+from graphql import GraphQLError
+from tenants.models import Organisation, Phase
+
+from . import selectors
+from .selectors import METRICS, ReportingScope
+from .suppression import Figure
+
+MetricEnum = graphene.Enum("Metric", [(key.upper(), key) for key in METRICS])
+PhaseEnum = graphene.Enum("Phase", [(value.upper(), value) for value in Phase.values])
+MAX_MONTHS = 36
+
+
+def _scope(info) -> ReportingScope:
+    scope = getattr(info.context, "reporting_scope", None)
+    if scope is None:
+        raise GraphQLError("Your role here does not include reporting figures.")
+    return scope
+
+
+def _value(value) -> str:
+    return getattr(value, "value", value)
+
+
+def _months(months: int) -> int:
+    if not 1 <= months <= MAX_MONTHS:
+        raise GraphQLError(f"Ask for between 1 and {MAX_MONTHS} months.")
+    return months
+
+
+def _since(months: int) -> datetime.date:
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    year, month = divmod(first.year * 12 + first.month - 1 - (months - 1), 12)
+    return datetime.date(year, month + 1, 1)
+
+
+class FigureType(graphene.ObjectType):
+    """A figure, or why it is not shown: counts from 1 to 4 (and anything they could be worked out from) are suppressed."""
+
+    class Meta:
+        name = "Figure"
+
+    value = graphene.Float(description="Null when suppressed or not available.")
+    display = graphene.String(required=True)
+    suppressed = graphene.Boolean(required=True)
+    available = graphene.Boolean(required=True)
+
+    @staticmethod
+    def resolve_value(figure: Figure, info):
+        return None if figure.value is None else float(figure.value)
+
+    @staticmethod
+    def resolve_display(figure: Figure, info):
+        return figure.display()
+
+    @staticmethod
+    def resolve_suppressed(figure: Figure, info):
+        return figure.suppressed
+
+    @staticmethod
+    def resolve_available(figure: Figure, info):
+        return figure.available
+
+
+class BreakdownType(graphene.ObjectType):
+    class Meta:
+        name = "Breakdown"
+
+    key = graphene.String(required=True)
+    label = graphene.String(required=True)
+    figure = graphene.Field(FigureType, required=True)
+
+
+def _figure_field(description: str):
+    return graphene.Field(FigureType, required=True, description=description)
+
+
+class SchoolFiguresType(graphene.ObjectType):
+    class Meta:
+        name = "SchoolFigures"
+
+    on = graphene.Date(required=True)
+    refreshed_at = graphene.DateTime(required=True)
+    pupils_on_roll = _figure_field("Pupils on roll.")
+    monitoring = _figure_field("Pupils at a monitoring stage (census N).")
+    on_register = _figure_field("Pupils on the SEN register (SEN Support and EHC plans).")
+    sen_support = _figure_field("Pupils at SEN Support (census K).")
+    ehc_plan = _figure_field("Pupils with an EHC plan (census E).")
+    sen_support_rate = _figure_field("Pupils at SEN Support, as a percentage of the roll.")
+    ehc_plan_rate = _figure_field("Pupils with an EHC plan, as a percentage of the roll.")
+    on_register_rate = _figure_field("Pupils on the SEN register, as a percentage of the roll.")
+    plans_due_review = _figure_field("Pupils on the register long enough to be due reviews.")
+    plans_reviewed_on_time = _figure_field("Of those, pupils who had every review the toolkit expects.")
+    reviewed_on_time_rate = _figure_field("Plans reviewed on time, as a percentage.")
+    outcomes_judged = _figure_field("Outcomes judged at reviews in the last 12 months.")
+    outcomes_met = _figure_field("Of those, outcomes met or exceeded.")
+    outcomes_met_rate = _figure_field("Outcomes met or exceeded, as a percentage.")
+    cost_per_pupil = _figure_field("Costed provision per pupil at SEN Support this academic year (£).")
+    ehc_requests_made = _figure_field("EHC needs assessment requests made in the last 12 months.")
+    ehc_requests_agreed = _figure_field("Of those, requests the local authority agreed.")
+    by_primary_need = graphene.List(graphene.NonNull(BreakdownType), required=True)
+    by_year_group = graphene.List(graphene.NonNull(BreakdownType), required=True)
+    by_sex = graphene.List(graphene.NonNull(BreakdownType), required=True)
+
+
+for _name in (
+    "pupils_on_roll",
+    "monitoring",
+    "on_register",
+    "sen_support",
+    "ehc_plan",
+    "sen_support_rate",
+    "ehc_plan_rate",
+    "on_register_rate",
+    "plans_due_review",
+    "plans_reviewed_on_time",
+    "reviewed_on_time_rate",
+    "outcomes_judged",
+    "outcomes_met",
+    "outcomes_met_rate",
+    "cost_per_pupil",
+    "ehc_requests_made",
+    "ehc_requests_agreed",
+):
+    setattr(SchoolFiguresType, f"resolve_{_name}", staticmethod(lambda served, info, _n=_name: served[_n]))
+
+
+class SchoolType(graphene.ObjectType):
+    class Meta:
+        name = "School"
+
+    slug = graphene.String(required=True)
+    name = graphene.String(required=True)
+    urn = graphene.String(required=True)
+    phase = graphene.String(required=True)
+    local_authority = graphene.String()
+    trust = graphene.String()
+    figures = graphene.Field(
+        SchoolFiguresType, on=graphene.Date(description="The latest figures on or before this day (default: today).")
+    )
+
+    @staticmethod
+    def resolve_local_authority(school: Organisation, info):
+        return school.local_authority.name if school.local_authority_id else None
+
+    @staticmethod
+    def resolve_trust(school: Organisation, info):
+        return school.trust.name if school.trust_id else None
+
+    @staticmethod
+    def resolve_figures(school: Organisation, info, on: datetime.date | None = None):
+        _scope(info)
+        # Rows for every school in the answer are read once per request, not once per school.
+        cache = info.context.__dict__.setdefault("_reporting_rows", {})
+        key = on
+        if key not in cache:
+            ids = _scope(info).school_ids
+            cache[key] = {row.organisation_id: row for row in selectors.latest_rows(ids, on=on)}
+        row = cache[key].get(school.pk)
+        return selectors.serve(row) if row else None
+
+
+class SchoolMetricType(graphene.ObjectType):
+    class Meta:
+        name = "SchoolMetric"
+
+    school = graphene.Field(SchoolType, required=True)
+    on = graphene.Date()
+    figure = graphene.Field(FigureType, required=True)
+
+    @staticmethod
+    def resolve_school(item, info):
+        return item.organisation
+
+
+class TrendPointType(graphene.ObjectType):
+    class Meta:
+        name = "TrendPoint"
+
+    on = graphene.Date(required=True)
+    figure = graphene.Field(FigureType, required=True)
+
+
+class BenchmarkType(graphene.ObjectType):
+    """Quartiles of a metric over every school of a phase on the platform (identifies no school)."""
+
+    class Meta:
+        name = "Benchmark"
+
+    phase = graphene.String(required=True)
+    metric = graphene.String(required=True)
+    schools = graphene.Int(required=True, description="How many schools' shown figures it is built from.")
+    available = graphene.Boolean(required=True)
+    lower_quartile = graphene.Float()
+    median = graphene.Float()
+    upper_quartile = graphene.Float()
+
+    @staticmethod
+    def resolve_lower_quartile(b, info):
+        return None if b.lower_quartile is None else float(b.lower_quartile)
+
+    @staticmethod
+    def resolve_median(b, info):
+        return None if b.median is None else float(b.median)
+
+    @staticmethod
+    def resolve_upper_quartile(b, info):
+        return None if b.upper_quartile is None else float(b.upper_quartile)
+
+
+class TimelinessMonthType(graphene.ObjectType):
+    class Meta:
+        name = "TimelinessMonth"
+
+    month = graphene.Date(required=True)
+    requests_received = _figure_field("EHC needs assessment requests received.")
+    decisions_due = _figure_field("Decisions whether to assess that fell due.")
+    decisions_within_6_weeks = _figure_field("Of those, decided within 6 weeks.")
+    decisions_within_6_weeks_rate = _figure_field("Decisions within 6 weeks, as a percentage.")
+    plans_due = _figure_field("Final plans (or notices of no plan) that fell due.")
+    plans_within_20_weeks = _figure_field("Of those, issued within 20 weeks.")
+    plans_within_20_weeks_rate = _figure_field("Plans within 20 weeks, as a percentage.")
+    annual_reviews_due = _figure_field("Annual review decisions that fell due.")
+    annual_reviews_decided_within_4_weeks = _figure_field("Of those, decided within 4 weeks of the meeting.")
+    annual_reviews_within_4_weeks_rate = _figure_field("Annual reviews decided within 4 weeks, as a percentage.")
+
+
+for _name in (
+    "requests_received",
+    "decisions_due",
+    "decisions_within_6_weeks",
+    "decisions_within_6_weeks_rate",
+    "plans_due",
+    "plans_within_20_weeks",
+    "plans_within_20_weeks_rate",
+    "annual_reviews_due",
+    "annual_reviews_decided_within_4_weeks",
+    "annual_reviews_within_4_weeks_rate",
+):
+    setattr(TimelinessMonthType, f"resolve_{_name}", staticmethod(lambda m, info, _n=_name: m.figures[_n]))
+
+
+class MetricInfoType(graphene.ObjectType):
+    class Meta:
+        name = "MetricInfo"
+
+    key = graphene.String(required=True)
+    label = graphene.String(required=True)
+    kind = graphene.String(required=True)
+
+
+class ScopeType(graphene.ObjectType):
+    class Meta:
+        name = "Scope"
+
+    organisation = graphene.String(required=True)
+    kind = graphene.String(required=True)
+    schools = graphene.Int(required=True)
+    casework = graphene.Boolean(required=True)
+
+
+class Query(graphene.ObjectType):
+    scope = graphene.Field(ScopeType, required=True, description="Whose figures this caller may see.")
+    metrics = graphene.List(graphene.NonNull(MetricInfoType), required=True)
+    schools = graphene.List(
+        graphene.NonNull(SchoolType), required=True, phase=PhaseEnum(), description="Schools in scope."
+    )
+    school = graphene.Field(SchoolType, slug=graphene.String(required=True))
+    compare = graphene.List(
+        graphene.NonNull(SchoolMetricType),
+        required=True,
+        metric=MetricEnum(required=True),
+        on=graphene.Date(),
+        description="Every school in scope on one metric.",
+    )
+    trend = graphene.List(
+        graphene.NonNull(TrendPointType),
+        required=True,
+        school=graphene.String(required=True, description="The school's slug."),
+        metric=MetricEnum(required=True),
+        months=graphene.Int(default_value=12),
+    )
+    benchmark = graphene.Field(
+        BenchmarkType,
+        required=True,
+        phase=PhaseEnum(required=True),
+        metric=MetricEnum(required=True),
+        on=graphene.Date(),
+    )
+    ehc_timeliness = graphene.List(
+        graphene.NonNull(TimelinessMonthType),
+        required=True,
+        months=graphene.Int(default_value=12),
+        description="A local authority's own EHC casework by month (empty for schools and trusts).",
+    )
+
+    @staticmethod
+    def resolve_scope(root, info):
+        scope = _scope(info)
+        return ScopeType(
+            organisation=scope.organisation.name,
+            kind=scope.organisation.kind,
+            schools=len(scope.school_ids),
+            casework=bool(scope.casework_ids),
+        )
+
+    @staticmethod
+    def resolve_metrics(root, info):
+        _scope(info)
+        return [MetricInfoType(key=m.key, label=m.label, kind=m.kind) for m in METRICS.values()]
+
+    @staticmethod
+    def resolve_schools(root, info, phase=None):
+        return list(selectors.schools_in_scope(_scope(info), phase=_value(phase) or ""))
+
+    @staticmethod
+    def resolve_school(root, info, slug: str):
+        scope = _scope(info)
+        school = selectors.schools_in_scope(scope).filter(slug=slug).first()
+        if school is None:
+            # The same answer whether the school exists or not, so scope leaks nothing.
+            raise GraphQLError("There is no school by that name in your scope.")
+        return school
+
+    @staticmethod
+    def resolve_compare(root, info, metric, on=None):
+        return selectors.compare(_scope(info), _value(metric), on=on)
+
+    @staticmethod
+    def resolve_trend(root, info, school: str, metric, months: int = 12):
+        scope = _scope(info)
+        found = selectors.schools_in_scope(scope).filter(slug=school).first()
+        if found is None:
+            raise GraphQLError("There is no school by that name in your scope.")
+        return selectors.trend(found.pk, _value(metric), since=_since(_months(months)))
+
+    @staticmethod
+    def resolve_benchmark(root, info, phase, metric, on=None):
+        _scope(info)
+        return selectors.benchmark(_value(phase), _value(metric), on=on)
+
+    @staticmethod
+    def resolve_ehc_timeliness(root, info, months: int = 12):
+        return selectors.la_timeliness(_scope(info), since=_since(_months(months)))
+
+
+schema = graphene.Schema(query=Query, auto_camelcase=True)

@@ -1,0 +1,423 @@
+"""Reads of the anonymised figures, shared by GraphQL, the dashboards and the CSV downloads.
+
+Everything here reads the public schema's aggregate tables only (never a school's schema), and
+every figure leaves through `suppression` so no count from 1 to 4 is ever served.
+"""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from send_core.models import NC_YEAR_ORDER, NCYear, NeedType, Sex
+from tenants.models import Organisation, Phase
+from tenants.roles import OrganisationKind
+
+from .figures import NO_PRIMARY_NEED, TIMELINESS_FIELDS
+from .models import EhcTimeliness, RefreshRun, SchoolFigures
+from .permissions import can_read_reporting
+from .suppression import (
+    NOT_AVAILABLE,
+    Figure,
+    amount_per_figure,
+    count_figure,
+    protect,
+    rate_figure,
+)
+
+# --- Who may see what ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportingScope:
+    """What one organisation's readers may see: some schools' own figures, perhaps an LA's casework."""
+
+    organisation: Organisation
+    school_ids: frozenset[int]
+    casework_ids: frozenset[int] = frozenset()
+
+    def can_see_school(self, organisation_id: int) -> bool:
+        return organisation_id in self.school_ids
+
+
+def scope_for(organisation: Organisation, roles: frozenset[str]) -> ReportingScope | None:
+    """The reporting scope of someone with `roles` in `organisation`; None if they may see no figures.
+
+    A trust sees its schools; a local authority its schools and its own EHC casework; a school
+    itself. All of them also see benchmarks of all schools, which identify no school.
+    """
+    if not can_read_reporting(organisation, roles):
+        return None
+    return organisation_scope(organisation)
+
+
+def organisation_scope(organisation: Organisation) -> ReportingScope:
+    """The scope of an organisation's leaders (and of its reporting keys)."""
+    schools = Organisation.objects.filter(kind=OrganisationKind.SCHOOL, is_active=True)
+    if organisation.kind == OrganisationKind.TRUST:
+        ids = schools.filter(trust=organisation).values_list("pk", flat=True)
+        return ReportingScope(organisation, frozenset(ids))
+    if organisation.kind == OrganisationKind.LOCAL_AUTHORITY:
+        ids = schools.filter(local_authority=organisation).values_list("pk", flat=True)
+        return ReportingScope(organisation, frozenset(ids), frozenset({organisation.pk}))
+    if organisation.kind == OrganisationKind.SCHOOL:
+        return ReportingScope(organisation, frozenset({organisation.pk}))
+    return ReportingScope(organisation, frozenset())
+
+
+def schools_in_scope(scope: ReportingScope, *, phase: str = "") -> QuerySet[Organisation]:
+    schools = (
+        Organisation.objects.filter(pk__in=scope.school_ids)
+        .select_related("local_authority", "trust")
+        .only(*SCHOOL_FIELDS, "local_authority__name", "trust__name")
+    )
+    return (schools.filter(phase=phase) if phase else schools).order_by("name")
+
+
+# What reporting shows about a school (the comparison reads thousands: no more than these).
+SCHOOL_FIELDS = ("id", "name", "slug", "urn", "phase", "kind", "schema_name", "is_active", "local_authority", "trust")
+
+
+# --- One school's figures, served ---------------------------------------------------------------
+
+NEED_LABELS = {**dict(NeedType.choices), NO_PRIMARY_NEED: "No primary need recorded"}
+YEAR_LABELS = dict(NCYear.choices)
+SEX_LABELS = dict(Sex.choices)
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    key: str
+    label: str
+    figure: Figure
+
+
+@dataclass(frozen=True)
+class ServedFigures:
+    """A school's figures on a day, as anyone may see them (suppression applied)."""
+
+    organisation_id: int
+    on: datetime.date
+    refreshed_at: datetime.datetime
+    figures: dict[str, Figure]
+    by_primary_need: list[Breakdown] = field(default_factory=list)
+    by_year_group: list[Breakdown] = field(default_factory=list)
+    by_sex: list[Breakdown] = field(default_factory=list)
+
+    def __getitem__(self, metric: str) -> Figure:
+        if metric in self.figures:
+            return self.figures[metric]
+        if metric in METRICS:
+            return NOT_AVAILABLE
+        # Anything else is an attribute (templates try `served[name]` before `served.name`).
+        raise KeyError(metric)
+
+
+def _cells(row: SchoolFigures) -> tuple[dict[str, int], list, list[str]]:
+    """The row's counts as named cells, the sums that tie them, and the cells never shown."""
+    on_register = row.sen_support + row.ehc_plan
+    cells = {
+        "pupils_on_roll": row.pupils_on_roll,
+        "monitoring": row.monitoring,
+        "on_register": on_register,
+        "sen_support": row.sen_support,
+        "ehc_plan": row.ehc_plan,
+        "rest_of_roll": max(row.pupils_on_roll - row.monitoring - on_register, 0),
+        "plans_due_review": row.plans_due_review,
+        "plans_reviewed_on_time": row.plans_reviewed_on_time,
+        "plans_reviewed_late": max(row.plans_due_review - row.plans_reviewed_on_time, 0),
+        "outcomes_judged": row.outcomes_judged,
+        "outcomes_met": row.outcomes_met,
+        "outcomes_not_met": max(row.outcomes_judged - row.outcomes_met, 0),
+    }
+    hidden = ["rest_of_roll", "plans_reviewed_late", "outcomes_not_met"]
+    sums = [
+        ("pupils_on_roll", ("monitoring", "on_register", "rest_of_roll")),
+        ("on_register", ("sen_support", "ehc_plan")),
+        ("plans_due_review", ("plans_reviewed_on_time", "plans_reviewed_late")),
+        ("outcomes_judged", ("outcomes_met", "outcomes_not_met")),
+    ]
+    for prefix, values in (("need", row.by_primary_need), ("year", row.by_year_group), ("sex", row.by_sex)):
+        names = []
+        for key, value in (values or {}).items():
+            cells[f"{prefix}:{key}"] = int(value)
+            names.append(f"{prefix}:{key}")
+        if names and sum(cells[n] for n in names) == on_register:
+            sums.append(("on_register", tuple(names)))
+        elif names:
+            # A breakdown that does not add up is not shown at all (it cannot be protected by sums).
+            hidden.extend(names)
+    if row.ehc_requests_made is not None and row.ehc_requests_agreed is not None:
+        cells["ehc_requests_made"] = row.ehc_requests_made
+        cells["ehc_requests_agreed"] = row.ehc_requests_agreed
+        cells["ehc_requests_not_agreed"] = max(row.ehc_requests_made - row.ehc_requests_agreed, 0)
+        hidden.append("ehc_requests_not_agreed")
+        sums.append(("ehc_requests_made", ("ehc_requests_agreed", "ehc_requests_not_agreed")))
+    return cells, sums, hidden
+
+
+@lru_cache(maxsize=8192)
+def _protected(key: tuple) -> dict[str, int | None]:
+    cells, sums, hidden = key
+    return protect(dict(cells), [(t, p) for t, p in sums], hidden=hidden)
+
+
+def protected_cells(row: SchoolFigures) -> dict[str, int | None]:
+    """The row's counts with suppression applied (None = suppressed); memoised, as it is a pure function."""
+    cells, sums, hidden = _cells(row)
+    return dict(_protected((tuple(sorted(cells.items())), tuple(sums), frozenset(hidden))))
+
+
+_served: OrderedDict[tuple, ServedFigures] = OrderedDict()
+SERVED_MEMO_SIZE = 20_000
+_served_lock = threading.Lock()
+
+
+def serve(row: SchoolFigures) -> ServedFigures:
+    """The row as anyone may see it. Memoised per row and refresh: the figures of a refresh never change."""
+    key = (row.pk, row.refreshed_at) if row.pk else None
+    if key is not None and key in _served:
+        return _served[key]
+    served = _serve(row)
+    if key is not None:
+        with _served_lock:
+            _served[key] = served
+            if len(_served) > SERVED_MEMO_SIZE:
+                _served.popitem(last=False)
+    return served
+
+
+def _serve(row: SchoolFigures) -> ServedFigures:
+    shown = protected_cells(row)
+    f = {name: count_figure(shown, name) for name in shown}
+    f["ehc_requests_made"] = count_figure(shown, "ehc_requests_made", available=row.ehc_requests_made is not None)
+    f["ehc_requests_agreed"] = count_figure(shown, "ehc_requests_agreed", available=row.ehc_requests_agreed is not None)
+    f["sen_support_rate"] = rate_figure(f["sen_support"], f["pupils_on_roll"])
+    f["ehc_plan_rate"] = rate_figure(f["ehc_plan"], f["pupils_on_roll"])
+    f["on_register_rate"] = rate_figure(f["on_register"], f["pupils_on_roll"])
+    f["reviewed_on_time_rate"] = rate_figure(f["plans_reviewed_on_time"], f["plans_due_review"])
+    f["outcomes_met_rate"] = rate_figure(f["outcomes_met"], f["outcomes_judged"])
+    f["ehc_requests_agreed_rate"] = rate_figure(f["ehc_requests_agreed"], f["ehc_requests_made"])
+    f["cost_per_pupil"] = (
+        amount_per_figure(row.sen_support_cost_total, f["sen_support"])
+        if row.sen_support_costed_pupils is not None
+        else NOT_AVAILABLE
+    )
+
+    def breakdown(prefix: str, labels: dict[str, str], order) -> list[Breakdown]:
+        items = [
+            Breakdown(name.split(":", 1)[1], labels.get(name.split(":", 1)[1], name.split(":", 1)[1]), f[name])
+            for name in shown
+            if name.startswith(prefix + ":")
+        ]
+        return sorted(items, key=order)
+
+    return ServedFigures(
+        organisation_id=row.organisation_id,
+        on=row.on,
+        refreshed_at=row.refreshed_at,
+        figures=f,
+        by_primary_need=breakdown("need", NEED_LABELS, lambda b: (b.key == NO_PRIMARY_NEED, b.key)),
+        by_year_group=breakdown("year", YEAR_LABELS, lambda b: NC_YEAR_ORDER.get(b.key, 99)),
+        by_sex=breakdown("sex", SEX_LABELS, lambda b: b.key),
+    )
+
+
+# --- Metrics for comparing, trends and benchmarks ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: str
+    kind: str  # "count" | "percent" | "money"
+
+
+METRICS: dict[str, Metric] = {
+    m.key: m
+    for m in (
+        Metric("pupils_on_roll", "Pupils on roll", "count"),
+        Metric("on_register", "Pupils on the SEN register", "count"),
+        Metric("sen_support", "Pupils at SEN Support", "count"),
+        Metric("ehc_plan", "Pupils with an EHC plan", "count"),
+        Metric("monitoring", "Pupils being monitored", "count"),
+        Metric("sen_support_rate", "Pupils at SEN Support (% of roll)", "percent"),
+        Metric("ehc_plan_rate", "Pupils with an EHC plan (% of roll)", "percent"),
+        Metric("on_register_rate", "Pupils on the SEN register (% of roll)", "percent"),
+        Metric("reviewed_on_time_rate", "Plans reviewed on time (%)", "percent"),
+        Metric("outcomes_met_rate", "Outcomes met or exceeded (%)", "percent"),
+        Metric("cost_per_pupil", "Provision cost per pupil at SEN Support", "money"),
+        Metric("ehc_requests_made", "EHC needs assessment requests made (12 months)", "count"),
+        Metric("ehc_requests_agreed", "EHC needs assessment requests agreed (12 months)", "count"),
+    )
+}
+
+
+def latest_rows(
+    organisation_ids: Iterable[int] | None = None, *, on: datetime.date | None = None, phase: str = ""
+) -> QuerySet[SchoolFigures]:
+    """Each school's most recent row on or before `on` (one query: PostgreSQL's DISTINCT ON)."""
+    rows = SchoolFigures.objects.all()
+    if organisation_ids is not None:
+        rows = rows.filter(organisation_id__in=list(organisation_ids))
+    if phase:
+        rows = rows.filter(phase=phase)
+    if on is not None:
+        rows = rows.filter(on__lte=on)
+    return rows.order_by("organisation_id", "-on").distinct("organisation_id")
+
+
+@dataclass(frozen=True)
+class SchoolFigure:
+    organisation: Organisation
+    on: datetime.date | None
+    figure: Figure
+
+
+def compare(scope: ReportingScope, metric: str, *, on: datetime.date | None = None) -> list[SchoolFigure]:
+    """Each school in scope on one metric (its latest figures), in school name order."""
+    schools = {s.pk: s for s in schools_in_scope(scope)}
+    rows = {r.organisation_id: r for r in latest_rows(schools, on=on)}
+    result = []
+    for pk, school in sorted(schools.items(), key=lambda item: item[1].name):
+        row = rows.get(pk)
+        result.append(SchoolFigure(school, row.on if row else None, serve(row)[metric] if row else NOT_AVAILABLE))
+    return result
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    on: datetime.date
+    figure: Figure
+
+
+def trend(organisation_id: int, metric: str, *, since: datetime.date) -> list[TrendPoint]:
+    """One school's metric at each refresh since `since` (the latest refresh of each month)."""
+    rows = SchoolFigures.objects.filter(organisation_id=organisation_id, on__gte=since).order_by("on")
+    by_month: dict[tuple[int, int], SchoolFigures] = {}
+    for row in rows:
+        by_month[(row.on.year, row.on.month)] = row
+    return [TrendPoint(row.on, serve(row)[metric]) for row in by_month.values()]
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """Quartiles of one metric over all schools of a phase (only from figures that are shown)."""
+
+    phase: str
+    metric: str
+    schools: int
+    lower_quartile: Decimal | None
+    median: Decimal | None
+    upper_quartile: Decimal | None
+
+    @property
+    def available(self) -> bool:
+        return self.median is not None
+
+
+def _min_schools() -> int:
+    return int(getattr(settings, "CAIRN_REPORTING_BENCHMARK_MIN_SCHOOLS", 3))
+
+
+def benchmarks(phase: str, metrics: Iterable[str], *, on: datetime.date | None = None) -> dict[str, Benchmark]:
+    """Median and quartiles of each metric across every school of `phase` on the platform (one query).
+
+    Built from each school's served figure, so a suppressed figure never contributes and
+    cannot be worked back out; shown only when enough schools contribute.
+    """
+    metrics = list(metrics)
+    values: dict[str, list[Decimal]] = {metric: [] for metric in metrics}
+    for row in latest_rows(on=on, phase=phase):
+        served = serve(row)
+        for metric in metrics:
+            figure = served[metric]
+            if figure.status == "shown":
+                values[metric].append(Decimal(figure.value))
+    result = {}
+    for metric in metrics:
+        shown = values[metric]
+        if len(shown) < max(_min_schools(), 2):
+            result[metric] = Benchmark(phase, metric, len(shown), None, None, None)
+            continue
+        places = Decimal("0.1") if METRICS[metric].kind != "count" else Decimal("0.5")
+        quartiles = statistics.quantiles(shown, n=4, method="inclusive")
+        result[metric] = Benchmark(phase, metric, len(shown), *(Decimal(q).quantize(places) for q in quartiles))
+    return result
+
+
+def benchmark(phase: str, metric: str, *, on: datetime.date | None = None) -> Benchmark:
+    return benchmarks(phase, [metric], on=on)[metric]
+
+
+PHASE_LABELS = dict(Phase.choices)
+
+
+# --- Local authority EHC timeliness ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelinessMonth:
+    month: datetime.date
+    figures: dict[str, Figure]
+
+
+TIMELINESS_RATES = {
+    "decisions_within_6_weeks_rate": ("decisions_within_6_weeks", "decisions_due"),
+    "plans_within_20_weeks_rate": ("plans_within_20_weeks", "plans_due"),
+    "annual_reviews_within_4_weeks_rate": ("annual_reviews_decided_within_4_weeks", "annual_reviews_due"),
+}
+
+
+def serve_timeliness(row: EhcTimeliness) -> TimelinessMonth:
+    cells = {name: getattr(row, name) for name in TIMELINESS_FIELDS}
+    sums = []
+    hidden = []
+    for on_time, due in TIMELINESS_RATES.values():
+        late = f"{due}_late"
+        cells[late] = max(cells[due] - cells[on_time], 0)
+        hidden.append(late)
+        sums.append((due, (on_time, late)))
+    shown = protect(cells, sums, hidden=hidden)
+    figures = {name: count_figure(shown, name) for name in shown}
+    for rate, (on_time, due) in TIMELINESS_RATES.items():
+        figures[rate] = rate_figure(figures[on_time], figures[due])
+    return TimelinessMonth(row.month, figures)
+
+
+def la_timeliness(scope: ReportingScope, *, since: datetime.date) -> list[TimelinessMonth]:
+    """The LA's own EHC casework by month (empty for anyone without casework in scope)."""
+    rows = EhcTimeliness.objects.filter(organisation_id__in=scope.casework_ids, month__gte=since).order_by("month")
+    return [serve_timeliness(row) for row in rows]
+
+
+# --- Operators ---------------------------------------------------------------------------------
+
+
+def recent_refresh_runs(*, limit: int = 200) -> QuerySet[RefreshRun]:
+    return RefreshRun.objects.select_related("organisation").order_by("-queued_at", "-id")[:limit]
+
+
+def refresh_run_counts(*, since: datetime.datetime) -> dict[str, int]:
+    from django.db.models import Count
+
+    rows = RefreshRun.objects.filter(queued_at__gte=since).values("status").annotate(n=Count("id"))
+    return {row["status"]: row["n"] for row in rows}
+
+
+def figures_version() -> str:
+    """Changes whenever any figure is refreshed: two cheap index look-ups."""
+    from django.db.models import Max
+
+    schools = SchoolFigures.objects.aggregate(last=Max("refreshed_at"))["last"]
+    casework = EhcTimeliness.objects.aggregate(last=Max("refreshed_at"))["last"]
+    return f"{schools.isoformat() if schools else '-'}/{casework.isoformat() if casework else '-'}"

@@ -1,0 +1,212 @@
+"""Acts on reporting: refreshing an organisation's figures, and making and revoking reporting tokens."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django_tenants.utils import schema_context, tenant_context
+
+from send_core.audit.models import AuditAction
+from send_core.audit.services import record_event
+from tenants.models import Organisation, User
+from tenants.roles import OrganisationKind
+
+from .figures import compute_la_timeliness, compute_school_figures
+from .models import EhcTimeliness, RefreshRun, RefreshStatus, RefreshTrigger, ReportingToken, SchoolFigures
+from .permissions import can_manage_tokens
+
+logger = logging.getLogger(__name__)
+
+# How many months of EHC casework an LA refresh rewrites.
+TIMELINESS_MONTHS = 24
+
+
+def refresh_organisation(
+    organisation: Organisation,
+    *,
+    trigger: str = RefreshTrigger.OPERATOR,
+    on: datetime.date | None = None,
+    run: RefreshRun | None = None,
+) -> RefreshRun:
+    """Work out an organisation's figures now and store them in the public schema.
+
+    Schools get a row of counts for `on` (today by default); local authorities get their EHC
+    timeliness by month. A failure is recorded on the run (kind and message only) and raised.
+    """
+    on = on or timezone.localdate()
+    with schema_context("public"):
+        if run is None:
+            run = RefreshRun.objects.create(organisation=organisation, trigger=trigger)
+        run.status, run.started_at, run.error = RefreshStatus.RUNNING, timezone.now(), ""
+        run.save(update_fields=["status", "started_at", "error"])
+    try:
+        not_available = _refresh(organisation, on)
+    except Exception as error:
+        with schema_context("public"):
+            run.status, run.finished_at = RefreshStatus.FAILED, timezone.now()
+            # The exception's kind and first line: enough to act on, with no record content.
+            run.error = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"[:500]
+            run.save(update_fields=["status", "finished_at", "error"])
+        raise
+    with schema_context("public"):
+        run.status, run.finished_at, run.not_available = RefreshStatus.SUCCEEDED, timezone.now(), not_available
+        run.save(update_fields=["status", "finished_at", "not_available"])
+    return run
+
+
+def _refresh(organisation: Organisation, on: datetime.date) -> list[str]:
+    if organisation.kind == OrganisationKind.SCHOOL:
+        with tenant_context(organisation):
+            counts = compute_school_figures(on)
+        with schema_context("public"):
+            store_school_figures(organisation, counts)
+        return counts.not_available
+    if organisation.kind == OrganisationKind.LOCAL_AUTHORITY:
+        start = (on.replace(day=1) - datetime.timedelta(days=31 * (TIMELINESS_MONTHS - 1))).replace(day=1)
+        with tenant_context(organisation):
+            months = compute_la_timeliness(start=start, end=on)
+        if months is None:
+            return ["EHC timeliness"]
+        with schema_context("public"), transaction.atomic():
+            for month in months:
+                values = {k: v for k, v in month.items() if k != "month"}
+                EhcTimeliness.objects.update_or_create(
+                    organisation=organisation,
+                    month=month["month"],
+                    defaults={**values, "refreshed_at": timezone.now()},
+                )
+        return []
+    # Trusts hold no records of their own: their figures are their schools'.
+    return []
+
+
+def store_school_figures(organisation: Organisation, counts) -> SchoolFigures:
+    """Keep one school's counts for a day (replacing that day's earlier refresh)."""
+    values = {
+        name: getattr(counts, name)
+        for name in (
+            "pupils_on_roll",
+            "monitoring",
+            "sen_support",
+            "ehc_plan",
+            "by_primary_need",
+            "by_year_group",
+            "by_sex",
+            "plans_due_review",
+            "plans_reviewed_on_time",
+            "outcomes_judged",
+            "outcomes_met",
+            "sen_support_cost_total",
+            "sen_support_costed_pupils",
+            "ehc_requests_made",
+            "ehc_requests_agreed",
+        )
+    }
+    figures, _ = SchoolFigures.objects.update_or_create(
+        organisation=organisation,
+        on=counts.on,
+        defaults={**values, "phase": organisation.phase, "refreshed_at": timezone.now()},
+    )
+    return figures
+
+
+def refresh_history(organisation: Organisation, days: list[datetime.date]) -> int:
+    """Back-dated figures for a school on each of `days` (for trends); returns how many rows were kept."""
+    if organisation.kind != OrganisationKind.SCHOOL:
+        return 0
+    kept = 0
+    for day in days:
+        with tenant_context(organisation):
+            counts = compute_school_figures(day)
+        with schema_context("public"):
+            store_school_figures(organisation, counts)
+        kept += 1
+    return kept
+
+
+# --- Reporting tokens --------------------------------------------------------------------
+
+TOKEN_PREFIX = "cairn_rpt_"
+
+
+def hash_token(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class NewToken:
+    token: ReportingToken
+    key: str  # shown once, never stored
+
+
+@transaction.atomic
+def create_reporting_token(*, organisation: Organisation, name: str, by: User, roles: frozenset[str]) -> NewToken:
+    """Make a key a BI tool can use to read this organisation's figures; only its hash is kept."""
+    if not can_manage_tokens(organisation, roles):
+        raise PermissionDenied("Only the organisation's leaders can make reporting keys.")
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "Enter what the key is for, for example “Power BI trust dashboard”."})
+    if len(name) > 100:
+        raise ValidationError({"name": "The name must be 100 characters or fewer."})
+    key = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with schema_context("public"):
+        token = ReportingToken.objects.create(
+            organisation=organisation,
+            name=name,
+            prefix=key[: len(TOKEN_PREFIX) + 2],
+            key_hash=hash_token(key),
+            created_by=by,
+        )
+        record_event(
+            actor=by,
+            action=AuditAction.CREATE,
+            object_type="reporting_token",
+            object_id=token.pk,
+            summary=f"Reporting key “{name}” made for {organisation.name}",
+        )
+    return NewToken(token=token, key=key)
+
+
+@transaction.atomic
+def revoke_reporting_token(
+    *, organisation: Organisation, token_id: int, by: User, roles: frozenset[str]
+) -> ReportingToken:
+    """Stop a key working at once (it cannot be turned back on)."""
+    if not can_manage_tokens(organisation, roles):
+        raise PermissionDenied("Only the organisation's leaders can revoke reporting keys.")
+    with schema_context("public"):
+        token = ReportingToken.objects.select_for_update().filter(organisation=organisation, pk=token_id).first()
+        if token is None:
+            raise ValidationError({"token": "There is no such key for this organisation."})
+        if token.revoked_at is None:
+            token.revoked_at, token.revoked_by = timezone.now(), by
+            token.save(update_fields=["revoked_at", "revoked_by"])
+            record_event(
+                actor=by,
+                action=AuditAction.UPDATE,
+                object_type="reporting_token",
+                object_id=token.pk,
+                summary=f"Reporting key “{token.name}” revoked",
+            )
+    return token
+
+
+def token_for_key(key: str, organisation: Organisation) -> ReportingToken | None:
+    """The live token with this key for this organisation, marked as used; None otherwise."""
+    if not key.startswith(TOKEN_PREFIX):
+        return None
+    with schema_context("public"):
+        token = ReportingToken.objects.filter(
+            key_hash=hash_token(key), organisation=organisation, revoked_at__isnull=True
+        ).first()
+        if token is not None:
+            ReportingToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token

@@ -1,0 +1,49 @@
+"""A change to an organisation's SEND records queues a (debounced) refresh of its reporting figures."""
+
+from __future__ import annotations
+
+import importlib
+
+from django.db import connection
+from django.db.models.signals import post_delete, post_save
+
+from tenants.models import Organisation
+from tenants.roles import OrganisationKind
+
+# The records the figures are worked out from: the register, needs, plans and reviews, and (where
+# those parts are installed) costed provision and EHC casework.
+WATCHED = {
+    "send_core.models": ("Pupil", "RegisterEntry", "PupilNeed", "SupportPlan", "Review", "OutcomeProgress"),
+    "send_core.provision.models": ("ProvisionGroup", "GroupMember", "IndividualProvision"),
+    "send_core.ehc.models": ("EhcRequest", "EhcCase", "ClockException", "CaseAnnualReview"),
+}
+REFRESHED_HERE = (OrganisationKind.SCHOOL, OrganisationKind.LOCAL_AUTHORITY)
+
+
+def _watched_models() -> list[type]:
+    models = []
+    for module_name, names in WATCHED.items():
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        models += [getattr(module, name) for name in names if hasattr(module, name)]
+    return models
+
+
+def records_changed(sender, **kwargs) -> None:
+    if kwargs.get("raw"):
+        return
+    tenant = getattr(connection, "tenant", None)
+    if not isinstance(tenant, Organisation) or tenant.kind not in REFRESHED_HERE:
+        return
+    from .tasks import schedule_refresh_after_commit
+
+    schedule_refresh_after_commit(tenant)
+
+
+def connect() -> None:
+    for model in _watched_models():
+        label = f"{model._meta.app_label}.{model.__name__}"
+        post_save.connect(records_changed, sender=model, dispatch_uid=f"reporting-refresh-{label}")
+        post_delete.connect(records_changed, sender=model, dispatch_uid=f"reporting-refresh-del-{label}")

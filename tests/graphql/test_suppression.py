@@ -1,0 +1,176 @@
+"""Disclosure control: primary and secondary suppression, rates, and properties that must always hold."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from send_graphql.models import SchoolFigures
+from send_graphql.selectors import _cells, protected_cells, serve
+from send_graphql.suppression import (
+    NOT_AVAILABLE,
+    SUPPRESSED,
+    Figure,
+    amount_per_figure,
+    is_small,
+    protect,
+    rate_figure,
+)
+
+from tests.graphql.disclosure import small_cells_recovered
+
+
+def test_counts_from_1_to_4_are_suppressed_and_0_and_5_are_shown():
+    shown = protect({"a": 0, "b": 1, "c": 4, "d": 5, "e": 120})
+    assert shown == {"a": 0, "b": None, "c": None, "d": 5, "e": 120}
+    assert [is_small(v) for v in (0, 1, 4, 5)] == [False, True, True, False]
+
+
+def test_a_lone_suppressed_part_takes_the_smallest_other_part_with_it():
+    cells = {"total": 40, "k": 3, "e": 12, "m": 25}
+    shown = protect(cells, [("total", ("k", "e", "m"))])
+    assert shown == {"total": 40, "k": None, "e": None, "m": 25}
+    assert not small_cells_recovered(cells, [("total", ("k", "e", "m"))], shown)
+
+
+def test_a_hidden_small_cell_is_protected_too():
+    # 20 due, 17 on time: the 3 late reviews could be worked out, so "on time" is not shown.
+    cells = {"due": 20, "on_time": 17, "late": 3}
+    shown = protect(cells, [("due", ("on_time", "late"))], hidden=["late"])
+    assert "late" not in shown
+    assert shown["on_time"] is None or shown["due"] is None
+
+
+def test_two_suppressed_cells_that_must_both_be_1_are_not_left_alone():
+    cells = {"total": 12, "a": 1, "b": 1, "c": 10}
+    shown = protect(cells, [("total", ("a", "b", "c"))])
+    assert shown["c"] is None
+    assert not small_cells_recovered(cells, [("total", ("a", "b", "c"))], shown)
+
+
+def test_rates_built_on_a_suppressed_count_are_suppressed():
+    assert rate_figure(SUPPRESSED, Figure(200, "shown")) == SUPPRESSED
+    assert rate_figure(Figure(30, "shown"), SUPPRESSED) == SUPPRESSED
+    assert rate_figure(Figure(30, "shown"), Figure(200, "shown")) == Figure(Decimal("15.0"), "shown")
+    assert rate_figure(NOT_AVAILABLE, Figure(200, "shown")) == NOT_AVAILABLE
+    assert amount_per_figure(Decimal("9000"), SUPPRESSED) == SUPPRESSED
+    assert amount_per_figure(None, Figure(10, "shown")) == NOT_AVAILABLE
+    assert amount_per_figure(Decimal("9000"), Figure(6, "shown")) == Figure(Decimal("1500.00"), "shown")
+
+
+def test_suppressed_figures_say_so_rather_than_show_a_number():
+    assert SUPPRESSED.display() == "Fewer than 5"
+    assert SUPPRESSED.csv() == "c"
+    assert NOT_AVAILABLE.display() == "Not available"
+
+
+# --- Properties over whole schools' tables ----------------------------------------------------
+
+NEEDS = ["ASD", "SEMH", "SLCN", "SPLD", "MLD", "none"]
+YEARS = ["R", "1", "2", "3", "4", "5", "6"]
+
+pupils_on_register = st.lists(
+    st.tuples(st.sampled_from("KE"), st.sampled_from(NEEDS), st.sampled_from(YEARS), st.sampled_from("FM")),
+    max_size=45,
+)
+
+
+def _row(register, monitoring, rest, due_extra, on_time_share, judged, met_share, made, agreed_share):
+    from collections import Counter
+
+    k = sum(1 for p in register if p[0] == "K")
+    e = len(register) - k
+    due = min(len(register), due_extra)
+    on_time = round(due * on_time_share)
+    return SchoolFigures(
+        organisation_id=1,
+        on=datetime.date(2026, 1, 1),
+        pupils_on_roll=len(register) + monitoring + rest,
+        monitoring=monitoring,
+        sen_support=k,
+        ehc_plan=e,
+        by_primary_need=dict(Counter(p[1] for p in register)),
+        by_year_group=dict(Counter(p[2] for p in register)),
+        by_sex=dict(Counter(p[3] for p in register)),
+        plans_due_review=due,
+        plans_reviewed_on_time=on_time,
+        outcomes_judged=judged,
+        outcomes_met=round(judged * met_share),
+        sen_support_cost_total=Decimal("12000.00"),
+        sen_support_costed_pupils=k,
+        ehc_requests_made=made,
+        ehc_requests_agreed=round(made * agreed_share),
+    )
+
+
+school_rows = st.builds(
+    _row,
+    pupils_on_register,
+    st.integers(0, 12),
+    st.integers(0, 400),
+    st.integers(0, 45),
+    st.floats(0, 1),
+    st.integers(0, 60),
+    st.floats(0, 1),
+    st.integers(0, 9),
+    st.floats(0, 1),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(school_rows)
+def test_no_served_school_table_shows_or_gives_away_a_count_from_1_to_4(row):
+    cells, sums, hidden = _cells(row)
+    shown = protected_cells(row)
+    for name, value in shown.items():
+        assert value is None or not is_small(value), f"{name}={value} shown"
+    assert not small_cells_recovered(cells, sums, shown, hidden)
+
+
+@settings(max_examples=300, deadline=None)
+@given(school_rows)
+def test_every_served_figure_is_exact_or_suppressed_never_altered(row):
+    cells, _, _ = _cells(row)
+    served = serve(row)
+    for name, figure in served.figures.items():
+        if name in cells and figure.status == "shown":
+            assert figure.value == cells[name]
+    for rate, (numerator, denominator) in {
+        "sen_support_rate": ("sen_support", "pupils_on_roll"),
+        "ehc_plan_rate": ("ehc_plan", "pupils_on_roll"),
+        "reviewed_on_time_rate": ("plans_reviewed_on_time", "plans_due_review"),
+        "outcomes_met_rate": ("outcomes_met", "outcomes_judged"),
+    }.items():
+        if served[numerator].suppressed or served[denominator].suppressed:
+            assert served[rate].suppressed
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(0, 30), min_size=2, max_size=7),
+    st.lists(st.booleans(), min_size=7, max_size=7),
+)
+def test_any_single_sum_with_hidden_cells_is_protected(parts, hide):
+    cells = {f"p{i}": v for i, v in enumerate(parts)}
+    cells["total"] = sum(parts)
+    hidden = [name for i, name in enumerate(list(cells)[:-1]) if hide[i]]
+    sums = [("total", tuple(n for n in cells if n != "total"))]
+    shown = protect(cells, sums, hidden=hidden)
+    assert all(v is None or not is_small(v) for v in shown.values())
+    assert not small_cells_recovered(cells, sums, shown, hidden)
+
+
+def test_the_attacker_finds_what_primary_suppression_alone_would_give_away():
+    # Without secondary suppression, K = register - E; the checker must see it (or it proves nothing).
+    cells = {"register": 15, "k": 3, "e": 12}
+    sums = [("register", ("k", "e"))]
+    assert small_cells_recovered(cells, sums, {"register": 15, "k": None, "e": 12}) == {"k"}
+    assert small_cells_recovered(cells, sums, {"register": 15, "k": None, "e": None}) == set()
+    # Two suppressed cells adding up to 2 are both 1.
+    cells = {"t": 12, "a": 1, "b": 1, "c": 10}
+    assert small_cells_recovered(cells, [("t", ("a", "b", "c"))], {"t": 12, "a": None, "b": None, "c": 10}) == {
+        "a",
+        "b",
+    }
