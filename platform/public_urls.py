@@ -14,6 +14,7 @@ urlpatterns = [
     path("organisations/<slug:slug>/go/", views.go_to_organisation, name="go-to-organisation"),
     path("invitations/<str:token>/", views.accept_invitation, name="accept-invitation"),
     path("operator/organisations/", views.operator_organisations, name="operator-organisations"),
+    path("operator/reporting/", include("send_graphql.operator_urls")),
     path("toolkits/", include("integrations.toolkits.public_urls")),
     path("health/", platform_views.health, name="health"),
 ]

@@ -12,6 +12,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 
@@ -79,11 +80,15 @@ SHARED_APPS = [
     "drf_spectacular",
     "graphene_django",
     "integrations",
+    "send_core.transition",
+    "send_graphql.apps.ReportingConfig",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
     "send_core.audit",
     "send_core",
+    "send_core.provision",
+    "send_core.ehc",
 ]
 INSTALLED_APPS = SHARED_APPS + [a for a in TENANT_APPS if a not in SHARED_APPS]
 
@@ -264,6 +269,18 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["tenants.api.IsMemberHere"],
 }
 
+# --- Email: reminders of deadlines (printed to the console in development) -----------------
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", f"Cairn <no-reply@{BASE_DOMAIN}>")
+
 # --- Celery: the tenant travels with every task -------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", "filesystem://")
 _broker_dir = DATA_DIR / "broker"
@@ -288,10 +305,21 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "refill-spare-schemas": {"task": "tenants.refill_spare_schemas", "schedule": 600.0},
     "expire-exchange-envelopes": {"task": "integrations.exchange.expire_envelopes", "schedule": 3600.0},
+    # EHC deadline reminders, each morning; the task spreads the organisations over half an hour.
+    "ehc-reminders-daily": {"task": "ehc.send_reminders_everywhere", "schedule": crontab(hour=6, minute=0)},
+    # Every organisation's reporting figures, nightly; the task spreads the schools over an hour.
+    "refresh-reporting-nightly": {"task": "reporting.refresh_all", "schedule": crontab(hour=1, minute=30)},
 }
 
 # Functions that add demo records to the demo organisations, in order (see `seed_demo`).
 CAIRN_DEMO_SEEDERS: list[str] = ["send_core.demo.seed_demo_pupils"]
+CAIRN_DEMO_SEEDERS.append("send_core.provision.demo.seed_demo_provision")
+# EHC plans for the pupils at that stage, and requests and cases at Westmere through the exchange.
+CAIRN_DEMO_SEEDERS.append("send_core.ehc.demo.seed_demo_ehc")
+# Transition needs the pupils: a Millbrook Year 6 pupil bound for Harbourside, with a live grant.
+CAIRN_DEMO_SEEDERS.append("send_core.transition.demo.seed_demo_transition")
+# Reporting figures are worked out from what every other seeder made, so they come last.
+CAIRN_DEMO_SEEDERS.append("send_graphql.demo.seed_demo_reporting")
 
 # --- Secure exchange --------------------------------------------------------------------
 # A clamd daemon (host:port or socket path) scans every document sent; without one, only the

@@ -16,6 +16,14 @@ urlpatterns = [
     path("api/v1/", include("send_core.api.urls")),
     path("exchange/", include("integrations.exchange.urls")),
     path("toolkits/", include("integrations.toolkits.urls")),
+    path("transition/", include("send_core.transition.urls")),
+    path("ctf/", include("integrations.ctf.urls")),
+    path("reporting/", include("send_graphql.urls")),
+    path("graphql/", include("send_graphql.graphql_urls")),
+    path("api/reporting/", include("send_graphql.api_urls")),
+    path("provision/", include("send_core.provision.urls")),
+    path("census/", include("integrations.census.urls")),
+    path("", include("send_core.ehc.urls")),
     path("", include("send_core.urls")),
 ]
 

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -15,4 +15,6 @@ urlpatterns = [
     path("plans/<int:plan_id>/activate/", views.PlanActivation.as_view(), name="api-plan-activate"),
     path("plans/<int:plan_id>/reviews/", views.PlanReviews.as_view(), name="api-plan-reviews"),
     path("reviews/<int:review_id>/close/", views.ReviewClosing.as_view(), name="api-review-close"),
+    path("provision/", include("send_core.provision.api")),
+    path("ehc/", include("send_core.ehc.api")),
 ]

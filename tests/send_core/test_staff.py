@@ -10,9 +10,9 @@ from tests.send_core.factories import ClassTeacherFactory, ConcernFactory, Regis
 
 
 def test_staff_references_have_no_database_constraint_and_do_nothing_on_delete():
-    from django.apps import apps
+    from send_core.services.staff import _tenant_models
 
-    for model in apps.get_app_config("send_core").get_models():
+    for model in _tenant_models():
         for field in model._meta.fields:
             if isinstance(field, models.ForeignKey) and field.related_model is User:
                 assert field.db_constraint is False, field
@@ -62,3 +62,34 @@ def test_why_not_set_null_or_protect(on_delete, in_a, staff, monkeypatch):
         with transaction.atomic():
             User.objects.filter(pk=teacher.pk).delete()
     connection.set_tenant(in_a)
+
+
+def test_provision_and_ehc_references_are_detached_too(in_a, staff):
+    import datetime
+
+    from send_core.ehc.models import EhcRequest, Reminder
+    from send_core.provision.models import GroupStaff
+    from tests.send_core.factories import PupilFactory
+
+    ta = staff("teaching_assistant")
+    senco = staff("senco")
+    request = EhcRequest.objects.create(pupil=PupilFactory(), created_by=senco)
+    Reminder.objects.create(
+        user=senco,
+        object_type="case",
+        object_id=1,
+        deadline_key="decision",
+        due_on=datetime.date(2026, 3, 16),
+        days_before=7,
+        text="Decide",
+        link="/",
+    )
+    from tests.send_core.provision.factories import ProvisionGroupFactory
+
+    group = ProvisionGroupFactory()
+    GroupStaff.objects.create(group=group, user=ta)
+    detach_staff_member(ta.pk)
+    detach_staff_member(senco.pk)
+    assert not GroupStaff.objects.filter(user_id=ta.pk).exists()
+    assert not Reminder.objects.filter(user_id=senco.pk).exists()
+    assert EhcRequest.objects.get(pk=request.pk).created_by_id is None
