@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Protocol
 
+from django.dispatch import Signal
+
 
 class MessageKind:
     """The kinds of message the exchange carries (the same words as its envelopes)."""
@@ -98,6 +100,11 @@ class Exchange(Protocol):
     def acknowledge(self, message_id: int, *, organisation: Any, user: Any) -> Message:
         """The recipient confirms it has what it opened."""
 
+
+# Sent by the exchange when a recipient acknowledges a message: `message_id`, `kind`, `organisation`.
+# (So a record that went out as a message — a transition file — can show it has arrived, however
+# the recipient acknowledged it.)
+message_acknowledged = Signal()
 
 _exchange: Exchange | None = None
 

@@ -26,6 +26,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 from send_core.audit.models import AuditAction
 from send_core.audit.services import record_cross_organisation_event, record_event
 from send_core.crypto import DocumentRefused, delete_stored
+from send_core.exchange import message_acknowledged
 from send_core.uploads import document_max_bytes, too_large_message
 from tenants.models import Organisation, User
 
@@ -495,6 +496,9 @@ def acknowledge_envelope(envelope: Envelope, *, organisation: Organisation, user
             user=user,
             action=AuditAction.UPDATE,
             summary=f"Acknowledged {_kind_label(envelope.kind)} {envelope.pk}",
+        )
+        message_acknowledged.send(
+            sender=Envelope, message_id=envelope.pk, kind=envelope.kind, organisation=organisation
         )
     return envelope
 

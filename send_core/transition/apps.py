@@ -8,3 +8,11 @@ class TransitionConfig(AppConfig):
     label = "transition"
     verbose_name = "Transition to the next school"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The board shows a file as acknowledged however the next school acknowledged it.
+        from send_core.exchange import message_acknowledged
+
+        from .services import file_acknowledged
+
+        message_acknowledged.connect(file_acknowledged, dispatch_uid="transition-file-acknowledged")

@@ -376,6 +376,14 @@ def note_file_sent(
     return handed_on
 
 
+def file_acknowledged(sender: Any, *, message_id: int, kind: str, **kwargs: Any) -> None:
+    """The exchange says a message was acknowledged: if it carried a transition file, the board shows it."""
+    if kind == "transition_file":
+        TransitionFile.objects.filter(envelope_id=message_id, acknowledged_at__isnull=True).update(
+            acknowledged_at=timezone.now()
+        )
+
+
 def note_file_received(*, envelope_id: int, recipient_pupil_id: int | None, imported_by: Any) -> None:
     """The next school has acknowledged (and imported) the file that went in this envelope."""
     now = timezone.now()

@@ -225,3 +225,12 @@ def test_only_a_transition_envelope_is_imported_and_only_by_its_recipient(transi
         client_for(transition.teacher_high, transition.secondary).get(f"/ctf/received/{envelope.pk}/").status_code
         == 403
     )
+
+
+def test_acknowledging_on_the_exchange_pages_shows_on_the_board(transition, in_schema, client_for):
+    assert _send(transition, client_for).status_code == 302
+    envelope = Envelope.objects.get(sender=transition.primary, recipient=transition.secondary)
+    client = client_for(transition.senco_high, transition.secondary)
+    assert client.get(f"/exchange/{envelope.pk}/").status_code == 200
+    assert client.post(f"/exchange/{envelope.pk}/acknowledge/").status_code == 302
+    assert TransitionFile.objects.get(envelope_id=envelope.pk).acknowledged_at is not None
