@@ -305,6 +305,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "refill-spare-schemas": {"task": "tenants.refill_spare_schemas", "schedule": 600.0},
     "expire-exchange-envelopes": {"task": "integrations.exchange.expire_envelopes", "schedule": 3600.0},
+    "sweep-exchange-files": {
+        "task": "integrations.exchange.sweep_orphan_documents",
+        "schedule": crontab(hour=3, minute=15),
+    },
     # EHC deadline reminders, each morning; the task spreads the organisations over half an hour.
     "ehc-reminders-daily": {"task": "ehc.send_reminders_everywhere", "schedule": crontab(hour=6, minute=0)},
     # Every organisation's reporting figures, nightly; the task spreads the schools over an hour.

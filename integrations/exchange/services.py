@@ -621,3 +621,37 @@ def read_document(document: EnvelopeDocument, *, organisation: Organisation, use
     return sealing.document_chunks(
         document.storage_name, wrapped_key, document.sha256, schema_name=organisation.schema_name
     )
+
+
+def sweep_orphan_documents(*, older_than: timedelta = timedelta(days=1), storage=None) -> int:
+    """Delete stored exchange files that no envelope document refers to; returns how many.
+
+    A send that succeeds inside a larger transaction which is then rolled back leaves its
+    encrypted files behind with no key to them. They are unreadable, but they are removed here
+    (only once they are a day old, so a send in progress is never touched).
+    """
+    from django.core.files.storage import default_storage
+
+    storage = storage or default_storage
+    folder = f"documents/{sealing.EXCHANGE_NAMESPACE}"
+    try:
+        _, names = storage.listdir(folder)
+    except FileNotFoundError:
+        return 0
+    cutoff = timezone.now() - older_than
+    candidates = [f"{folder}/{name}" for name in names]
+    known = set(EnvelopeDocument.objects.filter(storage_name__in=candidates).values_list("storage_name", flat=True))
+    removed = 0
+    for name in candidates:
+        if name in known:
+            continue
+        try:
+            if storage.get_modified_time(name) > cutoff:
+                continue
+        except (OSError, NotImplementedError):
+            continue
+        delete_stored(name, storage)
+        removed += 1
+    if removed:
+        logger.info("Removed %s exchange file(s) that no envelope refers to", removed)
+    return removed

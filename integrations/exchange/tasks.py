@@ -11,3 +11,9 @@ from . import services
 def expire_envelopes() -> int:
     """Expire envelopes not acknowledged by their expiry date; returns how many expired."""
     return services.expire_envelopes()
+
+
+@app.task(name="integrations.exchange.sweep_orphan_documents")
+def sweep_orphan_documents() -> int:
+    """Remove stored files left by sends that were rolled back."""
+    return services.sweep_orphan_documents()

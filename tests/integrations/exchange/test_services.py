@@ -464,3 +464,25 @@ def test_subjects_and_document_names_are_sealed_at_rest_and_revealed_to_the_part
     assert listed.subject == "Request for Amara Okafor"
     (unrevealed,) = selectors.reveal_envelopes([Envelope.objects.get(pk=envelope.pk)], school_b)
     assert "Okafor" not in unrevealed.subject
+
+
+def test_files_left_by_a_rolled_back_send_are_swept_once_a_day_old(send, media):
+    import datetime
+    import os
+    import time
+
+    from django.db import transaction
+
+    kept = send()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        send(subject="Rolled back")
+        raise RuntimeError("the larger act failed after the send")
+    files = stored_files(media)
+    assert len(files) == 2  # the kept envelope's document, and the orphan
+    assert services.sweep_orphan_documents() == 0  # too new to touch
+    old = time.time() - 2 * 86400
+    for path in files:
+        os.utime(path, (old, old))
+    assert services.sweep_orphan_documents(older_than=datetime.timedelta(days=1)) == 1
+    (left,) = stored_files(media)
+    assert kept.documents.get().storage_name.endswith(left.name)
