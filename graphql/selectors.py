@@ -286,13 +286,13 @@ def served_latest(
     small tuples rather than a thousand sets of figures.
     """
     keys = list(latest_rows(organisation_ids, on=on, phase=phase).values_list("pk", "organisation_id", "refreshed_at"))
-    missing = [pk for pk, _, refreshed in keys if (pk, refreshed) not in _served]
-    fetched = {row.pk: row for row in SchoolFigures.objects.filter(pk__in=missing)} if missing else {}
-    result = {}
-    for pk, organisation_id, refreshed in keys:
-        served = _served.get((pk, refreshed))
-        result[organisation_id] = served if served is not None else serve(fetched[pk])
-    return result
+    # Look each up once, into a local dict: serving the missing rows may evict others from the memo.
+    with _served_lock:
+        known = {pk: _served.get((pk, refreshed)) for pk, _, refreshed in keys}
+    missing = [pk for pk, served in known.items() if served is None]
+    for row in SchoolFigures.objects.filter(pk__in=missing) if missing else ():
+        known[row.pk] = serve(row)
+    return {organisation_id: known[pk] for pk, organisation_id, _ in keys if known.get(pk) is not None}
 
 
 @dataclass(frozen=True)

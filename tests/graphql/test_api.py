@@ -541,3 +541,19 @@ def test_no_small_count_can_be_recovered_from_ehc_timeliness(la, member, gql):
             camel = "".join(w.title() if i else w for i, w in enumerate(rate.split("_")))
             if shown[on_time] is None or shown[due] is None:
                 assert shown_row[camel]["suppressed"]
+
+
+def test_serving_many_rows_never_fails_when_the_memo_is_smaller_than_the_answer(
+    school_a, school_b, secondary, monkeypatch
+):
+    """Serving missing rows evicts others from the memo; the answer must still hold every school."""
+    from send_graphql import selectors
+
+    from .conftest import figures_row
+
+    rows = [figures_row(school) for school in (school_a, school_b, secondary)]
+    monkeypatch.setattr(selectors, "SERVED_MEMO_SIZE", 1)
+    selectors._served.clear()
+    selectors.serve(rows[-1])
+    served = selectors.served_latest([row.organisation_id for row in rows])
+    assert set(served) == {row.organisation_id for row in rows}
