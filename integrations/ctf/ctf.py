@@ -20,6 +20,7 @@ from typing import Any
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -38,8 +39,10 @@ from send_core.models import (
 )
 from send_core.permissions import require_edit_pupil_details, require_edit_send_record
 from send_core.selectors.organisation import current_organisation
-from send_core.services.base import acting_roles, audit_events_bulk
+from send_core.services.base import acting_roles, audit, audit_events_bulk
+from send_core.services.pupils import create_pupil
 from send_core.toolkit import current_toolkit
+from send_core.transition.importing import match_by_upn
 from send_core.upn import normalise_upn, validate_upn
 from tenants.models import Organisation
 
@@ -69,7 +72,15 @@ def _academic_year(day: datetime.date) -> int:
     return day.year if day.month >= 9 else day.year - 1
 
 
-def _pupil_element(parent: ET.Element, pupil: Pupil, entries: list[RegisterEntry], needs: list[PupilNeed]) -> None:
+def _pupil_element(
+    parent: ET.Element,
+    pupil: Pupil,
+    entries: list[RegisterEntry],
+    needs: list[PupilNeed],
+    *,
+    with_needs: bool = True,
+    with_medical: bool = True,
+) -> None:
     element = _sub(parent, "Pupil")
     _sub(element, "UPN", pupil.upn)
     _sub(element, "Surname", pupil.last_name)
@@ -80,7 +91,10 @@ def _pupil_element(parent: ET.Element, pupil: Pupil, entries: list[RegisterEntry
     if pupil.preferred_name:
         _sub(basic, "PreferredForename", pupil.preferred_name)
     _sub(basic, "NCyearActual", pupil.nc_year)
-    _sub(basic, "MedicalFlag", "true" if pupil.medical_needs else "false")
+    if with_medical:
+        _sub(basic, "MedicalFlag", "true" if pupil.medical_needs else "false")
+    if not with_needs:
+        return
     history = _sub(element, "SENhistory")
     for entry in entries:
         sen = _sub(history, "SEN")
@@ -103,8 +117,16 @@ def export_ctf(
     destination_la: str = "",
     destination_estab: str = "",
     now: datetime.datetime | None = None,
+    sections: Iterable[str] | None = None,
 ) -> bytes:
-    """A CTF (UTF-8 XML) for these pupils of `source` (read in its schema), to a school or to "not known"."""
+    """A CTF (UTF-8 XML) for these pupils of `source` (read in its schema), to a school or to "not known".
+
+    With `sections` (the transition file's chosen parts), SEN history and needs go only with "needs"
+    and the medical flag only with "medical": the CTF carries no more than the parents agreed to send.
+    """
+    chosen = None if sections is None else set(sections)
+    with_needs = chosen is None or "needs" in chosen
+    with_medical = chosen is None or "medical" in chosen
     now = timezone.localtime(now or timezone.now())
     if destination is not None:
         destination_la, destination_estab = destination.la_code, destination.establishment_number
@@ -133,7 +155,9 @@ def export_ctf(
     for need in PupilNeed.objects.filter(pupil_id__in=ids, ended_on__isnull=True):
         needs[need.pupil_id].append(need)
     for pupil in pupils:
-        _pupil_element(data, pupil, entries[pupil.pk], needs[pupil.pk])
+        _pupil_element(
+            data, pupil, entries[pupil.pk], needs[pupil.pk], with_needs=with_needs, with_medical=with_medical
+        )
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
@@ -181,11 +205,11 @@ class CTFPupil:
     upn: str
     surname: str
     forename: str
-    preferred_forename: str
+    preferred_forename: str | None  # None: the file does not carry one, so the school's own is kept
     date_of_birth: datetime.date
     sex: str
     nc_year: str
-    medical_flag: bool
+    medical_flag: bool | None  # None: the file does not say, so the school's own is kept
     sen_history: list[SENEntry]
     sen_needs: list[tuple[str, str]]  # (need type, rank)
 
@@ -322,20 +346,22 @@ class _Reader:
         if sex and sex not in Sex.values:
             self.problem(where, f"Sex “{sex[:10]}” is not a known code (M or F).")
         basic = element.find("BasicDetails")
-        preferred, nc_year, medical = "", "", False
+        preferred: str | None = None
+        nc_year, medical = "", None
         if basic is None:
             self.problem(element, "BasicDetails is missing.")
         else:
             preferred, where = self.text(basic, "PreferredForename", required=False)
             if len(preferred) > NAME_MAX:
                 self.problem(where, f"PreferredForename is longer than {NAME_MAX} characters.")
+            preferred = preferred or None
             nc_year, where = self.text(basic, "NCyearActual", what="NCyearActual")
             if nc_year and nc_year not in NCYear.values:
                 self.problem(where, f"NCyearActual “{nc_year[:10]}” is not a known year group code.")
             flag, where = self.text(basic, "MedicalFlag", required=False)
             if flag and flag.lower() not in ("true", "false", "1", "0"):
                 self.problem(where, f"MedicalFlag “{flag[:10]}” must be true or false.")
-            medical = flag.lower() in ("true", "1")
+            medical = flag.lower() in ("true", "1") if flag else None
         history, needs = [], []
         block = element.find("SENhistory")
         for sen in block.findall("SEN") if block is not None else []:
@@ -465,29 +491,54 @@ def _check_destination(parsed: CTFFile, school: Organisation) -> list[Problem]:
     return []
 
 
+class _Refused(Exception):
+    """One pupil's problem that refuses the whole file; raised inside the import's transaction to undo it."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
 def _apply(item: CTFPupil, *, school_name: str, user: Any, report: CTFImportReport) -> int:
-    core = {
+    core: dict[str, Any] = {
         "legal_first_name": item.forename,
-        "preferred_name": item.preferred_forename,
         "last_name": item.surname,
         "date_of_birth": item.date_of_birth,
         "sex": item.sex,
         "nc_year": item.nc_year,
-        "medical_needs": item.medical_flag,
     }
-    pupil = Pupil.objects.select_for_update().filter(upn=item.upn).first()
+    # What the file does not carry is not blanked: the school's own value stands.
+    if item.preferred_forename is not None:
+        core["preferred_name"] = item.preferred_forename
+    if item.medical_flag is not None:
+        core["medical_needs"] = item.medical_flag
     label = f"{item.upn} ({item.forename} {item.surname})"
-    changed_any = False
+    try:
+        pupil = match_by_upn(item.upn, date_of_birth=item.date_of_birth, last_name=item.surname)
+    except ValidationError as error:
+        raise _Refused(Problem(item.line, " ".join(error.messages))) from None
+    changed: list[str] = []
+    added: list[str] = []
     if pupil is None:
-        pupil = Pupil.objects.create(upn=item.upn, upn_is_temporary=False, **core)
+        try:
+            pupil = create_pupil(created_by=user, upn=item.upn, **core)
+        except ValidationError as error:
+            raise _Refused(Problem(item.line, f"{label}: {' '.join(error.messages)}")) from None
         report.created.append(label)
     else:
         changed = [name for name, value in core.items() if getattr(pupil, name) != value]
+        for name in changed:
+            setattr(pupil, name, core[name])
+        if pupil.leaving_date is not None:
+            # A pupil who left and has come back is on roll again.
+            pupil.leaving_date = None
+            changed.append("leaving_date")
         if changed:
-            for name in changed:
-                setattr(pupil, name, core[name])
+            try:
+                pupil.full_clean()
+            except ValidationError as error:
+                raise _Refused(Problem(item.line, f"{label}: {' '.join(error.messages)}")) from None
             pupil.save(update_fields=[*changed, "updated_at"])
-            changed_any = True
     toolkit = current_toolkit()
     if item.sen_history:
         if RegisterEntry.objects.filter(pupil=pupil).exists():
@@ -508,7 +559,7 @@ def _apply(item: CTFPupil, *, school_name: str, user: Any, report: CTFImportRepo
                     reason=f"From the Common Transfer File from {school_name}.",
                     end_reason="Next entry in the Common Transfer File." if following else "",
                 )
-            changed_any = True
+            added.append("register history")
     current = {n.need_type: n for n in PupilNeed.objects.filter(pupil=pupil, ended_on__isnull=True)}
     taken = {n.rank for n in current.values()}
     for need_type, rank in sorted(item.sen_needs, key=lambda n: n[1] != NeedRank.PRIMARY):
@@ -524,9 +575,20 @@ def _apply(item: CTFPupil, *, school_name: str, user: Any, report: CTFImportRepo
             pupil=pupil, area=area, need_type=need_type, rank=rank, started_on=start, recorded_by=user
         )
         taken.add(rank)
-        changed_any = True
+        if "needs" not in added:
+            added.append("needs")
     if label not in report.created:
-        (report.updated if changed_any else report.unchanged).append(label)
+        (report.updated if changed or added else report.unchanged).append(label)
+    if changed or added:
+        audit(
+            actor=user,
+            action=AuditAction.UPDATE,
+            obj=pupil,
+            pupil_id=pupil.pk,
+            fields=changed,
+            summary=f"Updated from a Common Transfer File from {school_name}",
+            detail={"added": added},
+        )
     return pupil.pk
 
 
@@ -545,16 +607,13 @@ def import_ctf(data: bytes | str, *, imported_by: Any) -> CTFImportReport:
     if report.refused:
         return report
     source = parsed.source_name or f"{parsed.source_la}/{parsed.source_estab}"
-    with transaction.atomic():
-        ids = [_apply(item, school_name=source, user=imported_by, report=report) for item in parsed.pupils]
-        audit_events_bulk(
-            actor=imported_by,
-            action=AuditAction.CREATE,
-            object_type="pupil",
-            pupil_ids=ids,
-            summary="Imported from a Common Transfer File",
-            detail={"source": f"{parsed.source_la}/{parsed.source_estab}"},
-        )
+    try:
+        with transaction.atomic():
+            for item in parsed.pupils:
+                _apply(item, school_name=source, user=imported_by, report=report)
+    except _Refused as refusal:
+        # Everything this file wrote was undone with the transaction, so the report says nothing was.
+        return CTFImportReport(refused=[refusal.problem])
     return report
 
 

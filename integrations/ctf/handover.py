@@ -20,6 +20,7 @@ from django.utils.text import slugify
 
 from integrations.exchange import services as exchange
 from integrations.exchange.models import Envelope, EnvelopeKind, EnvelopeState
+from send_core.crypto import delete_stored
 from send_core.models import Document, DocumentKind, Pupil
 from send_core.services.documents import open_document, upload_document
 from send_core.transition.importing import ImportedFile, check_record, import_transition_record
@@ -76,6 +77,13 @@ def send_transition_file(
         return note_file_sent(prepared, sent_by=sent_by, method=HandoverMethod.EXCHANGE, envelope_id=envelope.pk)
 
 
+def _entry_name(number: int, title: str, filename: str) -> str:
+    """A document's name in the zip: numbered (so two never collide) and unable to climb out of its folder."""
+    # Whatever the uploader's filename held, only its last part is kept, with no path characters.
+    base = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].replace("..", "").strip(". ")
+    return f"documents/{number:02d}-{slugify(title)[:60] or 'document'}-{base or 'document'}"
+
+
 @dataclass(frozen=True)
 class Bundle:
     filename: str
@@ -93,15 +101,15 @@ def transition_bundle(
     """For a school not on Cairn: one zip holding the PDF, the CTF and the chosen documents."""
     prepared = prepare_transition_file(pupil, prepared_by=exported_by, sections=sections, document_ids=document_ids)
     destination = prepared.destination
-    ctf = export_ctf([pupil], source=organisation, destination=destination)
+    ctf = export_ctf([pupil], source=organisation, destination=destination, sections=prepared.sections)
     pdf = transition_pdf(prepared.record)
     stem = f"transition-{organisation.urn}-{pupil.pk}"
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(f"{stem}.pdf", pdf)
         archive.writestr(f"{stem}-ctf.xml", ctf)
-        for title, handle in _document_files(prepared.documents, exported_by):
-            archive.writestr(f"documents/{slugify(title)[:60] or 'document'}-{handle.name}", handle.getvalue())
+        for number, (title, handle) in enumerate(_document_files(prepared.documents, exported_by), start=1):
+            archive.writestr(_entry_name(number, title, handle.name), handle.getvalue())
     note_file_sent(prepared, sent_by=exported_by, method=HandoverMethod.PDF_AND_CTF)
     return Bundle(filename=f"{stem}.zip", content=buffer.getvalue())
 
@@ -129,27 +137,34 @@ def import_transition_file(envelope: Envelope, *, organisation: Organisation, us
     """Bring the file into this school's register (matched by UPN), with its documents; then acknowledge it."""
     _transition_envelope(envelope, organisation)
     opened = exchange.open_envelope(envelope, organisation=organisation, user=user)
-    with transaction.atomic():
-        result = import_transition_record(opened.payload, imported_by=user)
-        have = set(Document.objects.filter(pupil=result.pupil).values_list("sha256", flat=True))
-        copied = 0
-        for item in opened.documents:
-            if item.sha256 in have:
-                continue
-            upload_document(
-                result.pupil,
-                uploaded_by=user,
-                title=item.title,
-                kind=DocumentKind.REPORT,
-                content=exchange.read_document(item, organisation=organisation, user=user),
-                original_filename=item.original_filename,
-            )
-            copied += 1
-        if copied:
-            result.added["documents"] = copied
-        exchange.link_recipient_pupil(envelope, organisation=organisation, user=user, pupil_id=result.pupil.pk)
-        envelope.refresh_from_db()
-        if envelope.state != EnvelopeState.ACKNOWLEDGED:
-            exchange.acknowledge_envelope(envelope, organisation=organisation, user=user)
-        note_file_received(envelope_id=envelope.pk, recipient_pupil_id=result.pupil.pk, imported_by=user)
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            result = import_transition_record(opened.payload, imported_by=user)
+            have = set(Document.objects.filter(pupil=result.pupil).values_list("sha256", flat=True))
+            # Every document is checked and read whole before any is stored, so a damaged one stores nothing.
+            wanted = [item for item in opened.documents if item.sha256 not in have]
+            contents = [b"".join(exchange.read_document(item, organisation=organisation, user=user)) for item in wanted]
+            for item, content in zip(wanted, contents, strict=True):
+                document = upload_document(
+                    result.pupil,
+                    uploaded_by=user,
+                    title=item.title,
+                    kind=DocumentKind.REPORT,
+                    content=io.BytesIO(content),
+                    original_filename=item.original_filename,
+                )
+                stored.append(document.storage_name)
+            if wanted:
+                result.added["documents"] = len(wanted)
+            exchange.link_recipient_pupil(envelope, organisation=organisation, user=user, pupil_id=result.pupil.pk)
+            envelope.refresh_from_db()
+            if envelope.state != EnvelopeState.ACKNOWLEDGED:
+                exchange.acknowledge_envelope(envelope, organisation=organisation, user=user)
+            note_file_received(envelope_id=envelope.pk, recipient_pupil_id=result.pupil.pk, imported_by=user)
+    except BaseException:
+        # The rows were rolled back, so the encrypted files stored for them go too.
+        for name in stored:
+            delete_stored(name)
+        raise
     return result

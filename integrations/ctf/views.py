@@ -20,6 +20,7 @@ from integrations.exchange.models import Envelope, EnvelopeState
 from integrations.exchange.permissions import require_exchange_access
 from integrations.exchange.sealing import ExchangeIntegrityError
 from integrations.exchange.services import EnvelopeUnavailable
+from send_core.crypto import DocumentIntegrityError
 from send_core.forms.base import CairnForm
 from send_core.models import Document
 from send_core.transition.forms import TransitionFileForm
@@ -122,6 +123,13 @@ def send_transition_file(request: HttpRequest, pupil_id: int) -> HttpResponse:
                 return _download(bundle.content, bundle.filename, "application/zip")
         except ValidationError as error:
             form.add_service_errors(error)
+        except DocumentIntegrityError:
+            reason = (
+                "One of the chosen documents failed its integrity check, so nothing was sent. Send the file "
+                "without it, or upload the document again."
+            )
+            back = reverse("ctf-transition-send", args=[pupil.pk])
+            return _problem(request, "A chosen document is damaged", reason, status=409, back_url=back)
         else:
             messages.success(request, f"{pupil.first_name}'s transition file has been sent to {destination.name}.")
             return redirect("transition:pupil", pupil.pk)
@@ -185,6 +193,11 @@ def import_received(request: HttpRequest, envelope_id: int) -> HttpResponse:
     envelope = _received(request, envelope_id)
     try:
         result = handover.import_transition_file(envelope, organisation=request.tenant, user=request.user)
+    except DocumentIntegrityError:
+        # The exchange's own integrity error is one of these; either way nothing was imported.
+        reason = "This file failed its integrity check, so Cairn has not imported it. Ask the school to send it again."
+        back = reverse("ctf-transition-received", args=[envelope_id])
+        return _problem(request, "This transition file is damaged", reason, status=409, back_url=back)
     except ValidationError as error:
         return _problem(
             request,

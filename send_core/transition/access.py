@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.db.models import CharField, OuterRef, Subquery
+from django.db.models import CharField, OuterRef, Q, Subquery
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
 
@@ -28,7 +28,6 @@ from tenants.models import Organisation
 from tenants.selectors import roles_in
 
 from ..models import Consent, ConsentScope, NeedRank, Pupil, PupilNeed, RegisterEntry
-from ..selectors.agencies import consent_on
 from ..selectors.pupils import covering
 from .models import TransitionFile, TransitionGrant
 from .permissions import can_read_incoming
@@ -110,18 +109,58 @@ def _denied(*, user: Any, organisation: Organisation, grant: TransitionGrant | N
     return PermissionDenied(reason)
 
 
-def _check_reader(user: Any, organisation: Organisation) -> None:
-    if not can_read_incoming(roles_in(user, organisation)):
-        raise PermissionDenied("Only the SENCO can read the records of pupils coming from their feeder schools.")
+def _consent_in_force(consents: Any, day: datetime.date) -> Any:
+    return consents.filter(scope=ConsentScope.SHARE_WITH_NEXT_SCHOOL, given_on__lte=day).filter(
+        Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day)
+    )
+
+
+def grant_no_longer_stands(grant: TransitionGrant, pupil: Pupil | None, day: datetime.date) -> str | None:
+    """Why a grant no longer lets the next school read (in the feeder's schema), or None while it stands.
+
+    A grant rests on one consent and one destination: once that consent is withdrawn or the pupil
+    is recorded as going elsewhere, the grant no longer speaks for the parents. Leaving for the
+    granted school does not end it: reading on into the autumn of Year 7 is what the window is for.
+    """
+    if pupil is None:
+        return "This pupil's record is no longer held by the school that shared it."
+    if not _consent_in_force(Consent.objects.filter(pk=grant.consent_id, pupil_id=pupil.pk), day).exists():
+        return "The parents' consent to share this record is no longer in force."
+    if pupil.destination_urn != grant.destination.urn:
+        return "This pupil is no longer recorded as moving to your school."
+    return None
+
+
+def _check_reader(user: Any, organisation: Organisation, *, grant_id: int | None = None) -> None:
+    """Only the next school's SENCO reads; anyone else's attempt is recorded in this school's trail."""
+    if can_read_incoming(roles_in(user, organisation)):
+        return
+    reason = "Only the SENCO can read the records of pupils coming from their feeder schools."
+    # Nothing of the feeder school is touched yet, so the refusal belongs in this school's own trail.
+    with transaction.atomic(), schema_context(organisation.schema_name):
+        record_event(
+            actor=user,
+            action=AuditAction.DENIED,
+            object_type=OBJECT_TYPE,
+            object_id=grant_id or "",
+            acting_organisation=organisation,
+            summary=(
+                "Refused a read of an incoming pupil's record: not the SENCO"
+                if grant_id
+                else "Refused the list of incoming pupils: not the SENCO"
+            ),
+            detail={"grant_id": grant_id} if grant_id else {},
+        )
+    raise PermissionDenied(reason)
 
 
 def read_incoming_pupil(grant_id: int, *, user: Any, organisation: Organisation) -> IncomingFile:
     """An incoming pupil's record for the next school's SENCO, read from the feeder school's schema and audited.
 
     PermissionDenied (recorded in both schools' trails) when the grant is not this school's, was
-    revoked, is outside its window, or the parents' consent has since been withdrawn.
+    revoked, is outside its window, or no longer stands (see grant_no_longer_stands).
     """
-    _check_reader(user, organisation)
+    _check_reader(user, organisation, grant_id=grant_id)
     grant = TransitionGrant.objects.select_related("primary", "destination").filter(pk=grant_id).first()
     if grant is None:
         raise _denied(user=user, organisation=organisation, grant=None, reason="There is no such grant.")
@@ -148,15 +187,10 @@ def read_incoming_pupil(grant_id: int, *, user: Any, organisation: Organisation)
         )
     with in_feeder_schema(grant.primary):
         pupil = Pupil.objects.filter(pk=grant.primary_pupil_id).first()
-        consented = pupil is not None and consent_on(pupil, ConsentScope.SHARE_WITH_NEXT_SCHOOL, day) is not None
-        record = transition_record(pupil, school=grant.primary) if consented else None
+        refusal = grant_no_longer_stands(grant, pupil, day)
+        record = transition_record(pupil, school=grant.primary) if refusal is None else None
     if record is None:
-        raise _denied(
-            user=user,
-            organisation=organisation,
-            grant=grant,
-            reason="The parents' consent to share this record is no longer in force.",
-        )
+        raise _denied(user=user, organisation=organisation, grant=grant, reason=refusal or "")
     record_cross_organisation_event(
         actor=user,
         action=AuditAction.VIEW,
@@ -177,24 +211,30 @@ def read_incoming_pupil(grant_id: int, *, user: Any, organisation: Organisation)
     )
 
 
-def _summaries(pupil_ids: list[int], day: datetime.date) -> dict[int, dict[str, str]]:
-    """Name, year, stage and primary need for each pupil (in the active schema): one query."""
+def _summaries(grants: list[TransitionGrant], day: datetime.date) -> dict[int, dict[str, str]]:
+    """Name, year, stage and primary need for each pupil whose grant still stands (in the active schema).
+
+    Two queries: the grants' own consents still in force, then the pupils. A pupil whose consent
+    was withdrawn, whose destination changed or who has left is not listed.
+    """
+    live_consents = set(
+        _consent_in_force(Consent.objects.filter(pk__in=[g.consent_id for g in grants]), day).values_list(
+            "pk", "pupil_id"
+        )
+    )
+    standing = {
+        g.primary_pupil_id: g.destination.urn for g in grants if (g.consent_id, g.primary_pupil_id) in live_consents
+    }
     stage = RegisterEntry.objects.filter(covering(day), pupil=OuterRef("pk")).order_by("-started_on", "-id")
     need = PupilNeed.objects.filter(covering(day), pupil=OuterRef("pk"), rank=NeedRank.PRIMARY)
-    consent = (
-        Consent.objects.filter(pupil=OuterRef("pk"), scope=ConsentScope.SHARE_WITH_NEXT_SCHOOL, given_on__lte=day)
-        .exclude(withdrawn_on__lte=day)
-        .values("pk")[:1]
-    )
-    rows = Pupil.objects.filter(pk__in=pupil_ids).annotate(
+    rows = Pupil.objects.filter(pk__in=list(standing)).annotate(
         stage_label=Subquery(stage.values("stage_label")[:1], output_field=CharField()),
         need_label=Subquery(need.values("need_type")[:1], output_field=CharField()),
-        consent_id=Subquery(consent),
     )
     summaries = {}
     for pupil in rows:
-        if pupil.consent_id is None:
-            continue  # consent withdrawn since the grant: the next school no longer sees this child
+        if pupil.destination_urn != standing[pupil.pk]:
+            continue  # now recorded as going elsewhere: the grant no longer speaks for this child
         summaries[pupil.pk] = {
             "name": pupil.display_name,
             "year": pupil.get_nc_year_display(),
@@ -212,7 +252,7 @@ def incoming_pupils(*, user: Any, organisation: Organisation) -> list[FeederScho
         TransitionGrant.objects.filter(
             destination=organisation, revoked_at__isnull=True, starts_on__lte=day, ends_on__gte=day
         )
-        .select_related("primary")
+        .select_related("primary", "destination")
         .order_by("primary__name", "id")
     )
     files = {
@@ -226,7 +266,7 @@ def incoming_pupils(*, user: Any, organisation: Organisation) -> list[FeederScho
     for feeder_grants in by_feeder.values():
         feeder = feeder_grants[0].primary
         with in_feeder_schema(feeder):
-            summaries = _summaries([g.primary_pupil_id for g in feeder_grants], day)
+            summaries = _summaries(feeder_grants, day)
             shown = [g for g in feeder_grants if g.primary_pupil_id in summaries]
             # The feeder school's trail says which of its pupils the next school saw listed.
             AuditEvent.objects.bulk_create(

@@ -1,10 +1,11 @@
 """Bringing a transition file into the next school's own register (in that school's schema).
 
-The pupil is matched by UPN to a pupil already on roll, else added. Their history comes with
-them: register entries (the feeder school's stage names kept as they were, then the pupil is
-placed at the matching stage of this school's toolkit), needs and diagnoses, the feeder school's
-plan (closed, so this school writes its own) with its reviews, agencies, medical conditions and
-assessments. Importing the same file again adds nothing twice.
+The pupil is matched by UPN, date of birth and surname to a pupil already here, else added.
+Their history comes with them: register entries (the feeder school's stage names kept as they
+were, then the pupil is placed at the matching stage of this school's toolkit), needs and
+diagnoses, the feeder school's plan (closed, so this school writes its own) with its reviews,
+agencies, medical conditions and assessments, and the EHC plan as the school's own copy.
+Importing the same file again adds nothing twice.
 """
 
 from __future__ import annotations
@@ -107,9 +108,42 @@ def check_record(record: Any) -> dict[str, Any]:
     return {**pupil, "upn": upn}
 
 
+def _surname_key(value: Any) -> str:
+    return " ".join(_text(value).split()).casefold()
+
+
+def match_by_upn(upn: str, *, date_of_birth: datetime.date | None, last_name: str) -> Pupil | None:
+    """The pupil here with this UPN (leavers too), locked, if there is one and they are the same child.
+
+    A UPN alone is not enough: a mistyped or reused UPN would otherwise pour one child's record into
+    another's. The date of birth and surname must match as well, or the import is refused and says why.
+    """
+    existing = Pupil.objects.select_for_update().filter(upn=upn).first()
+    if existing is None:
+        return None
+    mismatched = []
+    if existing.date_of_birth != date_of_birth:
+        mismatched.append("date of birth")
+    if _surname_key(existing.last_name) != _surname_key(last_name):
+        mismatched.append("surname")
+    if mismatched:
+        raise ValidationError(
+            f"A pupil here already has UPN {upn}, but their {' and '.join(mismatched)} "
+            f"{'do' if len(mismatched) > 1 else 'does'} not match the file's, so nothing was imported. "
+            "Check the UPN with the previous school."
+        )
+    return existing
+
+
 def _pupil(details: dict[str, Any], imported_by: Any) -> tuple[Pupil, bool]:
-    existing = Pupil.objects.select_for_update().filter(upn=details["upn"]).first()
+    existing = match_by_upn(
+        details["upn"], date_of_birth=_date(details["date_of_birth"]), last_name=_text(details["last_name"])
+    )
     if existing is not None:
+        if existing.leaving_date is not None:
+            # A pupil who left and has come back is on roll again.
+            existing.leaving_date = None
+            existing.save(update_fields=["leaving_date", "updated_at"])
         return existing, True
     flags = details.get("flags") if isinstance(details.get("flags"), dict) else {}
     pupil = create_pupil(
@@ -413,6 +447,53 @@ def _assessments(pupil: Pupil, record: dict, user: Any, result: ImportedFile) ->
         result.added["assessments"] = added
 
 
+def _ehc_plan(pupil: Pupil, record: dict, school: str, user: Any, result: ImportedFile) -> None:
+    """The EHC plan comes in as this school's copy of the final plan, when the file carries a whole one."""
+    item = record.get("ehc_plan")
+    if not isinstance(item, dict):
+        return
+    # Imported here rather than at the top: the EHC module's models load after the core ones.
+    from send_core.ehc.models import PLAN_SECTIONS, REQUIRED_SECTIONS, EhcPlan, EhcPlanStatus
+
+    letters = {key: letter for key, letter, _ in PLAN_SECTIONS}
+    texts: dict[str, str] = {}
+    for section in item.get("sections") or []:
+        if isinstance(section, dict) and section.get("key") in letters:
+            texts[section["key"]] = _text(section.get("text")).strip()
+    issued_on = _date(item.get("issued_on"))
+    missing = [letters[key] for key, _, _ in PLAN_SECTIONS if key in REQUIRED_SECTIONS and not texts.get(key)]
+    if EhcPlan.objects.filter(pupil=pupil, status=EhcPlanStatus.FINAL).exists():
+        result.skipped.append("EHC plan (this school already holds a final EHC plan for the pupil)")
+        return
+    if missing or issued_on is None:
+        gaps = [f"section{'s' if len(missing) > 1 else ''} {', '.join(missing)}"] if missing else []
+        if issued_on is None:
+            gaps.append("the date it was issued")
+        result.skipped.append(
+            f"EHC plan ({' and '.join(gaps)} missing from the file; ask the local authority for the final plan)"
+        )
+        return
+    version = item.get("version")
+    plan = EhcPlan(
+        pupil=pupil,
+        status=EhcPlanStatus.FINAL,
+        version=version if isinstance(version, int) and not isinstance(version, bool) and version > 0 else 1,
+        issued_on=issued_on,
+        local_authority_name=_text(item.get("local_authority"), 200).strip(),
+        **{f"section_{key}": text for key, text in texts.items()},
+    )
+    plan.full_clean()
+    plan.save()
+    audit(
+        actor=user,
+        action=AuditAction.CREATE,
+        obj=plan,
+        pupil_id=pupil.pk,
+        summary=f"Kept the EHC plan that came with the transition file from {school}"[:255],
+    )
+    result.added["EHC plan"] = 1
+
+
 @transaction.atomic
 def import_transition_record(record: dict[str, Any], *, imported_by: Any) -> ImportedFile:
     """Bring a transition file into this school's register (the active schema): all of it, or nothing."""
@@ -428,6 +509,7 @@ def import_transition_record(record: dict[str, Any], *, imported_by: Any) -> Imp
     _agencies(pupil, record, imported_by, result)
     _medical(pupil, record, imported_by, result)
     _assessments(pupil, record, imported_by, result)
+    _ehc_plan(pupil, record, school, imported_by, result)
     audit(
         actor=imported_by,
         action=AuditAction.CREATE,

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
 
@@ -137,6 +138,7 @@ def record_destination(pupil: Pupil, *, recorded_by: Any, urn: str, name: str = 
         return pupil
     pupil.destination_urn, pupil.destination = urn, name
     pupil.save(update_fields=["destination_urn", "destination", "updated_at"])
+    _revoke_grants_elsewhere(here, [pupil.pk], urn, user=recorded_by)
     audit(
         actor=recorded_by,
         action=AuditAction.UPDATE,
@@ -170,6 +172,7 @@ def record_cohort_destination(
     if not ids:
         raise ValidationError({"pupils": f"There are no pupils in {NCYear(nc_year).label} on roll to update."})
     Pupil.objects.filter(pk__in=ids).update(destination_urn=urn, destination=name, updated_at=timezone.now())
+    _revoke_grants_elsewhere(here, ids, urn, user=recorded_by)
     audit_events_bulk(
         actor=recorded_by,
         action=AuditAction.UPDATE,
@@ -201,6 +204,26 @@ def _audit_grant(grant: TransitionGrant, *, user: Any, action: str, summary: str
         record_event(**event)
     with schema_context(get_public_schema_name()):
         record_event(**event)
+
+
+def _revoke_grants_elsewhere(here: Organisation, pupil_ids: list[int], urn: str, *, user: Any) -> None:
+    """A new destination ends any open grant to another school: that school is no longer where the pupil goes."""
+    grants = (
+        TransitionGrant.objects.select_for_update(of=("self",))
+        .filter(primary=here, primary_pupil_id__in=pupil_ids, revoked_at__isnull=True)
+        .exclude(destination__urn=urn)
+        .select_related("primary", "destination")
+    )
+    now = timezone.now()
+    for grant in grants:
+        grant.revoked_at, grant.revoked_by = now, user
+        grant.save(update_fields=["revoked_at", "revoked_by"])
+        _audit_grant(
+            grant,
+            user=user,
+            action=AuditAction.UPDATE,
+            summary=f"Revoked {grant.destination.name}'s access: the pupil's destination school changed",
+        )
 
 
 @transaction.atomic
@@ -277,6 +300,22 @@ def change_grant_window(
     """Move a grant's start or end date."""
     grant = _own_grant(grant, changed_by)
     _check_window(starts_on, ends_on)
+    pupil = Pupil.objects.filter(pk=grant.primary_pupil_id).first()
+    if pupil is None:
+        raise ValidationError({"destination": "This pupil's record is no longer held here."})
+    day = today()
+    grant_consent = Consent.objects.filter(pk=grant.consent_id, pupil_id=pupil.pk, given_on__lte=day)
+    if not grant_consent.filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day)).exists():
+        raise ValidationError(
+            {"consent": "The parents' consent this grant rests on is no longer in force, so it cannot be extended."}
+        )
+    if pupil.destination_urn != grant.destination.urn:
+        raise ValidationError(
+            {
+                "destination": f"{pupil.display_name} is no longer recorded as moving to {grant.destination.name}, "
+                "so this grant cannot be changed. Revoke it instead."
+            }
+        )
     if (grant.starts_on, grant.ends_on) == (starts_on, ends_on):
         return grant
     grant.starts_on, grant.ends_on, grant.changed_at = starts_on, ends_on, timezone.now()

@@ -22,7 +22,7 @@ from ..views.common import errors_page, form_page, posted, pupil_for, record_vie
 from . import access, selectors, services
 from .forms import CohortDestinationForm, DestinationForm, WindowForm
 from .models import TransitionGrant
-from .permissions import require_manage_transition, require_read_incoming
+from .permissions import require_manage_transition
 from .records import SECTIONS
 
 TEMPLATES = "transition/"
@@ -220,8 +220,11 @@ def revoke(request: HttpRequest, grant_id: int) -> HttpResponse:
 @require_GET
 def incoming(request: HttpRequest) -> HttpResponse:
     """Pupils coming from feeder schools under a live grant, and transition files received."""
-    require_read_incoming(request.roles)
-    feeders = access.incoming_pupils(user=request.user, organisation=request.tenant)
+    try:
+        feeders = access.incoming_pupils(user=request.user, organisation=request.tenant)
+    except PermissionDenied as refusal:
+        # Returned, not raised, so the refusal already recorded in the trail is kept.
+        return render(request, "errors/403.html", {"reason": str(refusal)}, status=403)
     received = selectors.files_received(request.tenant)
     return render(request, TEMPLATES + "incoming.html", {"feeders": feeders, "received": received})
 
@@ -229,7 +232,6 @@ def incoming(request: HttpRequest) -> HttpResponse:
 @require_GET
 def incoming_pupil(request: HttpRequest, grant_id: int) -> HttpResponse:
     """An incoming pupil's record, read-only; a refusal is a 403 with the reason (already audited)."""
-    require_read_incoming(request.roles)
     try:
         read = access.read_incoming_pupil(grant_id, user=request.user, organisation=request.tenant)
     except PermissionDenied as refusal:

@@ -98,7 +98,13 @@ def test_a_ctf_exported_by_cairn_reimports_into_another_school_losslessly(transi
 def test_a_pupil_already_on_roll_is_updated_not_duplicated(transition, in_schema):
     data = _export(transition, in_schema)
     with in_schema(transition.secondary):
-        PupilFactory(upn=transition.pupil.upn, legal_first_name="Tomasz", last_name="Nowak", nc_year="7")
+        PupilFactory(
+            upn=transition.pupil.upn,
+            legal_first_name="Tomasz",
+            last_name="Nowak",
+            nc_year="7",
+            date_of_birth=transition.pupil.date_of_birth,
+        )
         report = import_ctf(data, imported_by=transition.senco_high)
         assert report.ok and len(report.updated) == 1 and not report.created
         assert Pupil.objects.filter(upn=transition.pupil.upn).count() == 1
@@ -195,6 +201,66 @@ def test_a_file_for_another_school_is_refused(transition, in_schema):
     with in_schema(transition.other):
         report = import_ctf(ctf(), imported_by=transition.senco_b)
         assert not report.ok and "addressed to 991/4101" in report.refused[0].message
+
+
+def test_a_upn_held_by_another_child_refuses_the_file_and_writes_nothing(transition, in_schema):
+    with in_schema(transition.secondary):
+        other = PupilFactory(upn=VALID_UPN, last_name="Begum", date_of_birth=datetime.date(2014, 1, 9))
+        events = AuditEvent.objects.count()
+        report = import_ctf(ctf(), imported_by=transition.senco_high)
+        assert not report.ok and not report.created and not report.updated
+        assert report.refused[0].line == 12
+        assert "date of birth and surname do not match" in report.refused[0].message
+        other.refresh_from_db()
+        assert (other.legal_first_name, other.last_name) != ("Ayaan", "Khan")
+        assert not RegisterEntry.objects.filter(pupil=other).exists()
+        assert not PupilNeed.objects.filter(pupil=other).exists()
+        assert AuditEvent.objects.count() == events
+
+
+def test_what_the_file_does_not_carry_is_kept_and_the_update_audited_with_its_fields(transition, in_schema):
+    with in_schema(transition.secondary):
+        pupil = PupilFactory(
+            upn=VALID_UPN,
+            legal_first_name="Ayan",
+            preferred_name="AJ",
+            last_name="KHAN ",
+            date_of_birth=datetime.date(2015, 4, 2),
+            sex="M",
+            nc_year="6",
+            medical_needs=True,
+        )
+        report = import_ctf(ctf(), imported_by=transition.senco_high)
+        assert report.ok and report.updated == [f"{VALID_UPN} (Ayaan Khan)"]
+        pupil.refresh_from_db()
+        assert (pupil.legal_first_name, pupil.preferred_name, pupil.medical_needs) == ("Ayaan", "AJ", True)
+        event = AuditEvent.objects.get(pupil_id=pupil.pk, summary__contains="Common Transfer File")
+        assert event.action == "update"
+        assert event.detail["fields"] == ["last_name", "legal_first_name"]
+        assert event.detail["added"] == ["register history", "needs"]
+        # A file that does say there is no medical need is believed.
+        said = ctf().replace(
+            "<NCyearActual>6</NCyearActual>", "<NCyearActual>6</NCyearActual><MedicalFlag>false</MedicalFlag>"
+        )
+        assert import_ctf(said, imported_by=transition.senco_high).ok
+        pupil.refresh_from_db()
+        assert pupil.medical_needs is False and pupil.preferred_name == "AJ"
+    with in_schema(transition.other):
+        assert not Pupil.objects.filter(upn=VALID_UPN).exists()
+
+
+def test_a_new_pupil_is_added_through_the_roll_with_a_temporary_upn_kept(transition, in_schema):
+    temporary = make_upn("991", "2101", 15, 7, temporary=True)
+    with in_schema(transition.secondary):
+        report = import_ctf(ctf(upn=temporary), imported_by=transition.senco_high)
+        assert report.ok, report.refused
+        pupil = Pupil.objects.get(upn=temporary)
+        assert pupil.upn_is_temporary
+        assert AuditEvent.objects.filter(pupil_id=pupil.pk, action="create").count() == 1
+        leaver = Pupil.objects.filter(pk=pupil.pk)
+        leaver.update(leaving_date=datetime.date(2025, 7, 20))
+        assert import_ctf(ctf(upn=temporary), imported_by=transition.senco_high).ok
+        assert leaver.get().leaving_date is None
 
 
 def test_only_the_senco_or_head_imports(transition, in_schema):

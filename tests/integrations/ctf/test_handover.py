@@ -107,7 +107,13 @@ def test_the_file_goes_through_the_exchange_and_the_secondary_imports_it(transit
 
 def test_a_pupil_already_on_roll_is_matched_by_upn_and_not_duplicated(transition, in_schema, client_for):
     with in_schema(transition.secondary):
-        existing = PupilFactory(upn=transition.pupil.upn, legal_first_name="Tomas", last_name="Nowak", nc_year="7")
+        existing = PupilFactory(
+            upn=transition.pupil.upn,
+            legal_first_name="Tomas",
+            last_name="Nowak",
+            nc_year="7",
+            date_of_birth=transition.pupil.date_of_birth,
+        )
     _send(transition, client_for)
     envelope = Envelope.objects.get(sender=transition.primary)
     with in_schema(transition.secondary):

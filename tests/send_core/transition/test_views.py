@@ -154,3 +154,20 @@ def test_the_incoming_page_costs_a_fixed_number_of_queries_per_feeder_school(
     body = page.content.decode()
     assert "Ashgrove Primary School" in body and "Birchwood Primary Academy" in body
     assert body.count('href="/transition/incoming/') == 9  # eight pupils and the menu link
+
+
+def test_a_teacher_refused_an_incoming_record_is_recorded_in_the_secondarys_trail(transition, client_for, in_schema):
+    grant = _grant(transition, in_schema)
+    teacher = client_for(transition.teacher_high, transition.secondary)
+    page = teacher.get(f"/transition/incoming/{grant.pk}/")
+    assert page.status_code == 403 and "Only the SENCO" in page.content.decode()
+    assert teacher.get("/transition/incoming/").status_code == 403
+    with in_schema(transition.secondary):
+        refused = AuditEvent.objects.filter(action="denied", actor_id=transition.teacher_high.pk)
+        assert refused.filter(object_id=str(grant.pk), summary__contains="not the SENCO").exists()
+        assert refused.filter(summary__contains="list of incoming pupils").exists()
+    # Nothing was read from the feeder school, so its trail has no event from the teacher.
+    with in_schema(transition.primary):
+        assert not AuditEvent.objects.filter(actor_id=transition.teacher_high.pk).exists()
+    with in_schema(transition.other):
+        assert not AuditEvent.objects.filter(actor_id=transition.teacher_high.pk).exists()
