@@ -58,6 +58,7 @@ class SchoolCounts:
     outcomes_met: int = 0
     sen_support_cost_total: Decimal | None = None
     sen_support_costed_pupils: int | None = None
+    sen_support_cost_dominated: bool | None = None
     ehc_requests_made: int | None = None
     ehc_requests_agreed: int | None = None
     not_available: list[str] = field(default_factory=list)
@@ -196,9 +197,14 @@ def _provision_cost(counts: SchoolCounts, on: datetime.date) -> None:
             covering(on), census_code=CensusCode.SEN_SUPPORT, pupil__in=_pupils_on_roll(on)
         ).values_list("pupil_id", flat=True)
     )
-    costed = {pupil_id: Decimal(cost) for pupil_id, cost in (costs or {}).items() if pupil_id in at_sen_support}
-    counts.sen_support_costed_pupils = len(at_sen_support)
-    counts.sen_support_cost_total = sum(costed.values(), Decimal("0")).quantize(Decimal("0.01"))
+    costed = [Decimal(cost) for pupil_id, cost in (costs or {}).items() if pupil_id in at_sen_support]
+    costed = [cost for cost in costed if cost > 0]
+    total = sum(costed, Decimal("0"))
+    # Counts only, never whose: how many pupils have costed provision, and whether one pupil's is
+    # more than half of the total (a cost per pupil would then mostly describe that one child).
+    counts.sen_support_costed_pupils = len(costed)
+    counts.sen_support_cost_dominated = bool(costed) and max(costed) * 2 > total
+    counts.sen_support_cost_total = total.quantize(Decimal("0.01"))
 
 
 def _ehc_requests(counts: SchoolCounts, on: datetime.date) -> None:

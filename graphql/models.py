@@ -34,7 +34,11 @@ class SchoolFigures(models.Model):
     # Null where the figure could not be worked out (the school's provision or EHC records
     # are not available yet): shown as "not available", never as zero.
     sen_support_cost_total = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    # How many pupils at SEN Support have costed provision (a cost above zero), and whether one
+    # pupil's cost is more than half of the total: cost per pupil is shown only when neither
+    # would let it describe one or a few children.
     sen_support_costed_pupils = models.PositiveIntegerField(null=True, blank=True)
+    sen_support_cost_dominated = models.BooleanField(null=True, blank=True)
     ehc_requests_made = models.PositiveIntegerField(null=True, blank=True)
     ehc_requests_agreed = models.PositiveIntegerField(null=True, blank=True)
     refreshed_at = models.DateTimeField(default=timezone.now)

@@ -48,6 +48,10 @@ def _since(months: int) -> datetime.date:
     return datetime.date(year, month + 1, 1)
 
 
+# Figures are published only as the latest refresh and at month ends (see selectors.snapshot_day).
+ON_DESCRIPTION = "The figures at the last month end on or before this day (default: the latest refresh)."
+
+
 class FigureType(graphene.ObjectType):
     """A figure, or why it is not shown: counts from 1 to 4 (and anything they could be worked out from) are suppressed."""
 
@@ -149,9 +153,7 @@ class SchoolType(graphene.ObjectType):
     phase = graphene.String(required=True)
     local_authority = graphene.String()
     trust = graphene.String()
-    figures = graphene.Field(
-        SchoolFiguresType, on=graphene.Date(description="The latest figures on or before this day (default: today).")
-    )
+    figures = graphene.Field(SchoolFiguresType, on=graphene.Date(description=ON_DESCRIPTION))
 
     @staticmethod
     def resolve_local_authority(school: Organisation, info):
@@ -284,7 +286,7 @@ class Query(graphene.ObjectType):
         graphene.NonNull(SchoolMetricType),
         required=True,
         metric=MetricEnum(required=True),
-        on=graphene.Date(),
+        on=graphene.Date(description=ON_DESCRIPTION),
         description="Every school in scope on one metric.",
     )
     trend = graphene.List(
@@ -299,7 +301,7 @@ class Query(graphene.ObjectType):
         required=True,
         phase=PhaseEnum(required=True),
         metric=MetricEnum(required=True),
-        on=graphene.Date(),
+        on=graphene.Date(description=ON_DESCRIPTION),
     )
     ehc_timeliness = graphene.List(
         graphene.NonNull(TimelinessMonthType),
@@ -350,8 +352,7 @@ class Query(graphene.ObjectType):
 
     @staticmethod
     def resolve_benchmark(root, info, phase, metric, on=None):
-        _scope(info)
-        return selectors.benchmark(_value(phase), _value(metric), on=on)
+        return selectors.benchmark(_value(phase), _value(metric), scope=_scope(info), on=on)
 
     @staticmethod
     def resolve_ehc_timeliness(root, info, months: int = 12):

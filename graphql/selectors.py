@@ -12,11 +12,12 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from send_core.models import NC_YEAR_ORDER, NCYear, NeedType, Sex
 from tenants.models import Organisation, Phase
@@ -27,10 +28,12 @@ from .models import EhcTimeliness, RefreshRun, SchoolFigures
 from .permissions import can_read_reporting
 from .suppression import (
     NOT_AVAILABLE,
+    SUPPRESSED,
     Figure,
+    Protected,
     amount_per_figure,
     count_figure,
-    protect,
+    protect_table,
     rate_figure,
 )
 
@@ -166,15 +169,20 @@ def _cells(row: SchoolFigures) -> tuple[dict[str, int], list, list[str]]:
 
 
 @lru_cache(maxsize=8192)
-def _protected(key: tuple) -> dict[str, int | None]:
+def _protected(key: tuple) -> Protected:
     cells, sums, hidden = key
-    return protect(dict(cells), [(t, p) for t, p in sums], hidden=hidden)
+    return protect_table(dict(cells), [(t, p) for t, p in sums], hidden=hidden)
+
+
+def protected_table(row: SchoolFigures) -> Protected:
+    """The row's counts with suppression applied; memoised, as it is a pure function (do not mutate)."""
+    cells, sums, hidden = _cells(row)
+    return _protected((tuple(sorted(cells.items())), tuple(sums), frozenset(hidden)))
 
 
 def protected_cells(row: SchoolFigures) -> dict[str, int | None]:
-    """The row's counts with suppression applied (None = suppressed); memoised, as it is a pure function."""
-    cells, sums, hidden = _cells(row)
-    return dict(_protected((tuple(sorted(cells.items())), tuple(sums), frozenset(hidden))))
+    """The row's counts with suppression applied (None = suppressed)."""
+    return dict(protected_table(row).shown)
 
 
 _served: OrderedDict[tuple, ServedFigures] = OrderedDict()
@@ -196,22 +204,43 @@ def serve(row: SchoolFigures) -> ServedFigures:
     return served
 
 
+# Cost per pupil is shown only when at least this many pupils have costed provision.
+MIN_COSTED_PUPILS = 5
+
+
+def _cost_per_pupil(row: SchoolFigures, sen_support: Figure) -> Figure:
+    """Provision cost per pupil at SEN Support, to the nearest £10.
+
+    Suppressed when fewer than 5 pupils have costed provision, or when one pupil's cost is more
+    than half the total (or that is not known): either way it would describe one or a few children.
+    """
+    if row.sen_support_cost_total is None or row.sen_support_costed_pupils is None:
+        return NOT_AVAILABLE
+    figure = amount_per_figure(row.sen_support_cost_total, sen_support)
+    if figure.status != "shown":
+        return figure
+    if row.sen_support_costed_pupils < MIN_COSTED_PUPILS or row.sen_support_cost_dominated is not False:
+        return SUPPRESSED
+    return Figure((figure.value / 10).quantize(Decimal(1), rounding=ROUND_HALF_UP) * 10, "shown")
+
+
 def _serve(row: SchoolFigures) -> ServedFigures:
-    shown = protected_cells(row)
-    f = {name: count_figure(shown, name) for name in shown}
-    f["ehc_requests_made"] = count_figure(shown, "ehc_requests_made", available=row.ehc_requests_made is not None)
-    f["ehc_requests_agreed"] = count_figure(shown, "ehc_requests_agreed", available=row.ehc_requests_agreed is not None)
+    table = protected_table(row)
+    shown, secondary = table.shown, table.secondary
+    f = {name: count_figure(shown, name, secondary=secondary) for name in shown}
+    f["ehc_requests_made"] = count_figure(
+        shown, "ehc_requests_made", available=row.ehc_requests_made is not None, secondary=secondary
+    )
+    f["ehc_requests_agreed"] = count_figure(
+        shown, "ehc_requests_agreed", available=row.ehc_requests_agreed is not None, secondary=secondary
+    )
     f["sen_support_rate"] = rate_figure(f["sen_support"], f["pupils_on_roll"])
     f["ehc_plan_rate"] = rate_figure(f["ehc_plan"], f["pupils_on_roll"])
     f["on_register_rate"] = rate_figure(f["on_register"], f["pupils_on_roll"])
     f["reviewed_on_time_rate"] = rate_figure(f["plans_reviewed_on_time"], f["plans_due_review"])
     f["outcomes_met_rate"] = rate_figure(f["outcomes_met"], f["outcomes_judged"])
     f["ehc_requests_agreed_rate"] = rate_figure(f["ehc_requests_agreed"], f["ehc_requests_made"])
-    f["cost_per_pupil"] = (
-        amount_per_figure(row.sen_support_cost_total, f["sen_support"])
-        if row.sen_support_costed_pupils is not None
-        else NOT_AVAILABLE
-    )
+    f["cost_per_pupil"] = _cost_per_pupil(row, f["sen_support"])
 
     def breakdown(prefix: str, labels: dict[str, str], order) -> list[Breakdown]:
         items = [
@@ -262,22 +291,48 @@ METRICS: dict[str, Metric] = {
 }
 
 
+def snapshot_day(on: datetime.date) -> datetime.date:
+    """The published snapshot for a day asked about: the last month end on or before it.
+
+    Figures are published as the latest refresh and as each month's end, never as any other
+    day: two days' figures a day apart would tell which one child joined or left in between.
+    """
+    next_day = on + datetime.timedelta(days=1)
+    return on if next_day.month != on.month else on.replace(day=1) - datetime.timedelta(days=1)
+
+
 def latest_rows(
-    organisation_ids: Iterable[int] | None = None, *, on: datetime.date | None = None, phase: str = ""
+    organisation_ids: Iterable[int] | None = None,
+    *,
+    on: datetime.date | None = None,
+    phase: str = "",
+    current_only: bool = False,
 ) -> QuerySet[SchoolFigures]:
-    """Each school's most recent row on or before `on` (one query: PostgreSQL's DISTINCT ON)."""
+    """Each school's most recent row (one query: PostgreSQL's DISTINCT ON); given `on`, its most
+    recent at the last month end on or before `on` (see `snapshot_day`).
+
+    `current_only`: only active schools whose latest row is from the last BENCHMARK_RECENT_DAYS.
+    """
     rows = SchoolFigures.objects.all()
     if organisation_ids is not None:
         rows = rows.filter(organisation_id__in=list(organisation_ids))
     if phase:
         rows = rows.filter(phase=phase)
     if on is not None:
+        on = snapshot_day(on)
         rows = rows.filter(on__lte=on)
+    if current_only:
+        since = (on or timezone.localdate()) - datetime.timedelta(days=BENCHMARK_RECENT_DAYS)
+        rows = rows.filter(on__gte=since, organisation__is_active=True, organisation__kind=OrganisationKind.SCHOOL)
     return rows.order_by("organisation_id", "-on").distinct("organisation_id")
 
 
 def served_latest(
-    organisation_ids: Iterable[int] | None = None, *, on: datetime.date | None = None, phase: str = ""
+    organisation_ids: Iterable[int] | None = None,
+    *,
+    on: datetime.date | None = None,
+    phase: str = "",
+    current_only: bool = False,
 ) -> dict[int, ServedFigures]:
     """Each school's latest row, served, by organisation id.
 
@@ -285,7 +340,8 @@ def served_latest(
     refresh) is not fetched whole again, so a comparison over a thousand schools reads a thousand
     small tuples rather than a thousand sets of figures.
     """
-    keys = list(latest_rows(organisation_ids, on=on, phase=phase).values_list("pk", "organisation_id", "refreshed_at"))
+    rows = latest_rows(organisation_ids, on=on, phase=phase, current_only=current_only)
+    keys = list(rows.values_list("pk", "organisation_id", "refreshed_at"))
     # Look each up once, into a local dict: serving the missing rows may evict others from the memo.
     with _served_lock:
         known = {pk: _served.get((pk, refreshed)) for pk, _, refreshed in keys}
@@ -322,7 +378,8 @@ class TrendPoint:
 
 
 def trend(organisation_id: int, metric: str, *, since: datetime.date) -> list[TrendPoint]:
-    """One school's metric at each refresh since `since` (the latest refresh of each month)."""
+    """One school's metric each month since `since`: the latest refresh of each month (so each
+    past month's end, and this month's latest refresh), never any other day."""
     rows = SchoolFigures.objects.filter(organisation_id=organisation_id, on__gte=since).order_by("on")
     by_month: dict[tuple[int, int], SchoolFigures] = {}
     for row in rows:
@@ -346,37 +403,61 @@ class Benchmark:
         return self.median is not None
 
 
-def _min_schools() -> int:
-    return int(getattr(settings, "CAIRN_REPORTING_BENCHMARK_MIN_SCHOOLS", 3))
+# Benchmarks: no fewer schools than this may contribute (a floor settings cannot lower in production),
+# only schools with figures this recent count, and no benchmark is given to a caller whose own
+# schools are more than half of it (or it would mostly describe them, or expose the rest).
+MIN_BENCHMARK_SCHOOLS = 10
+BENCHMARK_RECENT_DAYS = 45
 
 
-def benchmarks(phase: str, metrics: Iterable[str], *, on: datetime.date | None = None) -> dict[str, Benchmark]:
-    """Median and quartiles of each metric across every school of `phase` on the platform (one query).
+def min_benchmark_schools() -> int:
+    configured = int(getattr(settings, "CAIRN_REPORTING_BENCHMARK_MIN_SCHOOLS", MIN_BENCHMARK_SCHOOLS))
+    floor = MIN_BENCHMARK_SCHOOLS if getattr(settings, "PRODUCTION", False) else 2
+    return max(configured, floor)
+
+
+def _round_quartile(value: float | Decimal, kind: str) -> Decimal:
+    """Quartiles are rounded (percentages to whole numbers, money to £10) so they pin no school down."""
+    value = Decimal(value)
+    if kind == "percent":
+        return value.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    if kind == "money":
+        return (value / 10).quantize(Decimal(1), rounding=ROUND_HALF_UP) * 10
+    return value.quantize(Decimal("0.5"))
+
+
+def benchmarks(
+    phase: str, metrics: Iterable[str], *, scope: ReportingScope, on: datetime.date | None = None
+) -> dict[str, Benchmark]:
+    """Median and quartiles of each metric across every current school of `phase` (one query).
 
     Built from each school's served figure, so a suppressed figure never contributes and
-    cannot be worked back out; shown only when enough schools contribute.
+    cannot be worked back out; shown only when enough schools contribute, and not to a caller
+    whose own schools are more than half of them.
     """
     metrics = list(metrics)
     values: dict[str, list[Decimal]] = {metric: [] for metric in metrics}
-    for served in served_latest(on=on, phase=phase).values():
+    own: dict[str, int] = dict.fromkeys(metrics, 0)
+    for organisation_id, served in served_latest(on=on, phase=phase, current_only=True).items():
         for metric in metrics:
             figure = served[metric]
             if figure.status == "shown":
                 values[metric].append(Decimal(figure.value))
+                own[metric] += scope.can_see_school(organisation_id)
     result = {}
     for metric in metrics:
         shown = values[metric]
-        if len(shown) < max(_min_schools(), 2):
+        if len(shown) < min_benchmark_schools() or own[metric] * 2 > len(shown):
             result[metric] = Benchmark(phase, metric, len(shown), None, None, None)
             continue
-        places = Decimal("0.1") if METRICS[metric].kind != "count" else Decimal("0.5")
+        kind = METRICS[metric].kind
         quartiles = statistics.quantiles(shown, n=4, method="inclusive")
-        result[metric] = Benchmark(phase, metric, len(shown), *(Decimal(q).quantize(places) for q in quartiles))
+        result[metric] = Benchmark(phase, metric, len(shown), *(_round_quartile(q, kind) for q in quartiles))
     return result
 
 
-def benchmark(phase: str, metric: str, *, on: datetime.date | None = None) -> Benchmark:
-    return benchmarks(phase, [metric], on=on)[metric]
+def benchmark(phase: str, metric: str, *, scope: ReportingScope, on: datetime.date | None = None) -> Benchmark:
+    return benchmarks(phase, [metric], scope=scope, on=on)[metric]
 
 
 PHASE_LABELS = dict(Phase.choices)
@@ -407,8 +488,8 @@ def serve_timeliness(row: EhcTimeliness) -> TimelinessMonth:
         cells[late] = max(cells[due] - cells[on_time], 0)
         hidden.append(late)
         sums.append((due, (on_time, late)))
-    shown = protect(cells, sums, hidden=hidden)
-    figures = {name: count_figure(shown, name) for name in shown}
+    table = protect_table(cells, sums, hidden=hidden)
+    figures = {name: count_figure(table.shown, name, secondary=table.secondary) for name in table.shown}
     for rate, (on_time, due) in TIMELINESS_RATES.items():
         figures[rate] = rate_figure(figures[on_time], figures[due])
     return TimelinessMonth(row.month, figures)

@@ -24,6 +24,8 @@ from .permissions import can_manage_tokens
 
 logger = logging.getLogger(__name__)
 
+REFRESH_FAILED_REASON = "the figures could not be worked out (see the server log)."
+
 # How many months of EHC casework an LA refresh rewrites.
 TIMELINESS_MONTHS = 24
 
@@ -38,7 +40,7 @@ def refresh_organisation(
     """Work out an organisation's figures now and store them in the public schema.
 
     Schools get a row of counts for `on` (today by default); local authorities get their EHC
-    timeliness by month. A failure is recorded on the run (kind and message only) and raised.
+    timeliness by month. A failure is recorded on the run (its kind and a fixed reason) and raised.
     """
     on = on or timezone.localdate()
     with schema_context("public"):
@@ -51,8 +53,9 @@ def refresh_organisation(
     except Exception as error:
         with schema_context("public"):
             run.status, run.finished_at = RefreshStatus.FAILED, timezone.now()
-            # The exception's kind and first line: enough to act on, with no record content.
-            run.error = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"[:500]
+            # The exception's kind and a fixed reason, never its message: messages can quote
+            # record content (a pupil's name in a constraint error, say) and operators see this.
+            run.error = f"{type(error).__name__}: {REFRESH_FAILED_REASON}"[:500]
             run.save(update_fields=["status", "finished_at", "error"])
         raise
     with schema_context("public"):
@@ -105,6 +108,7 @@ def store_school_figures(organisation: Organisation, counts) -> SchoolFigures:
             "outcomes_met",
             "sen_support_cost_total",
             "sen_support_costed_pupils",
+            "sen_support_cost_dominated",
             "ehc_requests_made",
             "ehc_requests_agreed",
         )

@@ -8,8 +8,10 @@ Rules (applied when figures are served; exact counts stay stored):
    Someone who sees some cells of a sum can work out a missing one. So, until nothing small can
    be worked out, another cell of the sum is suppressed: the smallest shown, non-zero one.
    "Worked out" covers a sum with one unknown left (repeatedly, as deduced cells become known)
-   and a sum whose unknown cells must each be at their least (every suppressed cell is at least
-   1, so two suppressed cells that add up to 2 are both 1).
+   and bounds: a "Fewer than 5" cell is 1 to 4, so a sum whose suppressed parts must each be at
+   their least (two that add up to 2) or at their greatest (two that add up to 8) gives them away.
+   A cell suppressed only to protect others is labelled "Suppressed", not "Fewer than 5" (that
+   would tell a reader it is at most 4); a reader still knows it is 0 or at least 5.
 3. Rates and amounts built on a suppressed count are suppressed too.
 
 Some cells are never shown but take part in sums (`hidden`: e.g. reviews that were late, which
@@ -24,7 +26,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 SMALLEST_SHOWN = 5
-SUPPRESSED_TEXT = "Fewer than 5"
+SUPPRESSED_TEXT = "Fewer than 5"  # a count from 1 to 4 itself
+# Anything else not shown: a count suppressed only to protect others, or a rate or amount built
+# on a suppressed count. Not "Fewer than 5", which would tell a reader it is at most 4.
+WITHHELD_TEXT = "Suppressed"
 SUPPRESSED_MARK = "c"  # the mark official statistics use for a confidential cell (CSV and charts)
 NOT_AVAILABLE_TEXT = "Not available"
 
@@ -37,6 +42,16 @@ def is_small(value: int | None) -> bool:
 Sum = tuple[str, Sequence[str]]  # (total cell, its part cells)
 
 
+@dataclass(frozen=True)
+class Protected:
+    """A table after suppression: the cells that may be shown (None = suppressed, hidden cells left
+    out), and which suppressed cells were suppressed only to protect others (labelled differently,
+    so that no reader is told they are below 5)."""
+
+    shown: dict[str, int | None]
+    secondary: frozenset[str]
+
+
 def protect(
     cells: Mapping[str, int],
     sums: Sequence[Sum] = (),
@@ -47,6 +62,16 @@ def protect(
 
     `sums` say which cells add up to which: each part list must add up exactly to its total.
     """
+    return protect_table(cells, sums, hidden=hidden).shown
+
+
+def protect_table(
+    cells: Mapping[str, int],
+    sums: Sequence[Sum] = (),
+    *,
+    hidden: Collection[str] = (),
+) -> Protected:
+    """As `protect`, also saying which cells were suppressed only to protect others."""
     hidden = frozenset(hidden)
     equations = [(total, tuple(parts)) for total, parts in sums if total in cells and all(p in cells for p in parts)]
     suppressed = {name for name, value in cells.items() if name not in hidden and is_small(value)}
@@ -57,14 +82,24 @@ def protect(
         leak = _first_leak(cells, equations, hidden, suppressed, sensitive)
         if leak is None:
             break
-        members = (leak[0], *leak[1])
-        candidate = _secondary_candidate(cells, members, hidden | suppressed)
+        candidate = None
+        for total, parts in leak:
+            candidate = _secondary_candidate(cells, (total, *parts), hidden | suppressed)
+            if candidate is not None:
+                break
         if candidate is None:
-            # Nothing left to suppress in that sum: show nothing of the table rather than risk it.
-            suppressed = {name for name in cells if name not in hidden}
-            break
+            # Nothing left to suppress in those sums: show nothing of the table rather than risk it,
+            # and say "Fewer than 5" of none of it (those labels alone can give the cells away).
+            everything = frozenset(name for name in cells if name not in hidden)
+            return Protected(shown=dict.fromkeys(everything), secondary=everything)
         suppressed.add(candidate)
-    return {name: None if name in suppressed else value for name, value in cells.items() if name not in hidden}
+    return Protected(
+        shown={name: None if name in suppressed else value for name, value in cells.items() if name not in hidden},
+        secondary=frozenset(name for name in suppressed if not is_small(cells[name])),
+    )
+
+
+_UNBOUNDED = float("inf")
 
 
 def _first_leak(
@@ -73,30 +108,57 @@ def _first_leak(
     hidden: frozenset[str],
     suppressed: set[str],
     sensitive: set[str],
-) -> tuple[str, tuple[str, ...]] | None:
-    """The first sum through which a small cell can be worked out, or None when none can."""
-    known = {name for name in cells if name not in hidden and name not in suppressed}
-    changed = True
-    while changed:
+) -> list[tuple[str, tuple[str, ...]]] | None:
+    """The sums through which a small cell can be worked out (the one that gave it away first),
+    or None when none can.
+
+    Works as a reader would, with each cell's least and greatest possible value: a shown cell is
+    exactly itself; a "Fewer than 5" cell is 1 to 4; a cell suppressed only to protect others is 0
+    or at least 5 (the reader knows it is not 1 to 4, or it would say "Fewer than 5"); a hidden
+    cell is at least 0. Every sum narrows its cells from the others' bounds (a remainder at the
+    others' least, or at their greatest, pins them all), repeatedly, until nothing changes. A small
+    cell whose least and greatest meet has been worked out.
+    """
+    low: dict[str, float] = {}
+    high: dict[str, float] = {}
+    for name, value in cells.items():
+        if name in hidden:
+            low[name], high[name] = 0, _UNBOUNDED
+        elif name not in suppressed:
+            low[name] = high[name] = value
+        elif is_small(value):
+            low[name], high[name] = 1, SMALLEST_SHOWN - 1
+        else:
+            low[name], high[name] = 0, _UNBOUNDED
+    gapped = {name for name in suppressed if not is_small(cells[name])}
+
+    # Bounds only ever narrow, by at least 1 each time; the cap stops a slow walk down an unbounded pair.
+    for _ in range(4 * len(cells) + 8):
         changed = False
-        for total, parts in equations:
-            members = (total, *parts)
-            unknown = [m for m in members if m not in known]
-            if len(unknown) == 1:
-                if unknown[0] in sensitive:
-                    return total, parts
-                known.add(unknown[0])
-                changed = True
-            elif len(unknown) > 1 and total in known:
-                # Every suppressed cell is at least 1 (hidden ones at least 0): if the unknown
-                # parts add up to no more than that, each is at its least and so known.
-                left = cells[total] - sum(cells[p] for p in parts if p in known)
-                least = sum(0 if p in hidden else 1 for p in unknown)
-                if left <= least:
-                    if any(p in sensitive for p in unknown):
-                        return total, parts
-                    known.update(unknown)
+        for equation in equations:
+            total, parts = equation
+            for member in (total, *parts):
+                if member == total:
+                    least = sum(low[p] for p in parts)
+                    most = sum(high[p] for p in parts)
+                else:
+                    others = [p for p in parts if p != member]
+                    least = low[total] - sum(high[p] for p in others)
+                    most = high[total] - sum(low[p] for p in others)
+                new_low, new_high = max(low[member], least), min(high[member], most)
+                if member in gapped:
+                    # 0 or at least 5: nothing between.
+                    if new_high < SMALLEST_SHOWN:
+                        new_high = 0
+                    if new_low > 0:
+                        new_low = max(new_low, SMALLEST_SHOWN)
+                if (new_low, new_high) != (low[member], high[member]):
+                    low[member], high[member] = new_low, new_high
                     changed = True
+                    if member in sensitive and new_low >= new_high:
+                        return [equation, *[e for e in equations if member in (e[0], *e[1]) and e != equation]]
+        if not changed:
+            return None
     return None
 
 
@@ -119,6 +181,7 @@ class Figure:
 
     value: int | Decimal | None
     status: str  # "shown" | "suppressed" | "not_available"
+    small: bool = False  # suppressed because it is a count from 1 to 4 (said as "Fewer than 5")
 
     @property
     def suppressed(self) -> bool:
@@ -130,7 +193,7 @@ class Figure:
 
     def display(self, *, suffix: str = "", money: bool = False) -> str:
         if self.status == "suppressed":
-            return SUPPRESSED_TEXT
+            return SUPPRESSED_TEXT if self.small else WITHHELD_TEXT
         if self.status == "not_available":
             return NOT_AVAILABLE_TEXT
         if money:
@@ -146,14 +209,24 @@ class Figure:
 
 
 NOT_AVAILABLE = Figure(None, "not_available")
-SUPPRESSED = Figure(None, "suppressed")
+SUPPRESSED = Figure(None, "suppressed")  # suppressed to protect a small count, or built on one
+SMALL_COUNT = Figure(None, "suppressed", small=True)  # a count from 1 to 4
 
 
-def count_figure(protected: Mapping[str, int | None], name: str, *, available: bool = True) -> Figure:
+def count_figure(
+    protected: Mapping[str, int | None],
+    name: str,
+    *,
+    available: bool = True,
+    secondary: Collection[str] = (),
+) -> Figure:
+    """A served count; `secondary` names the cells suppressed only to protect others."""
     if not available or name not in protected:
         return NOT_AVAILABLE
     value = protected[name]
-    return SUPPRESSED if value is None else Figure(value, "shown")
+    if value is None:
+        return SUPPRESSED if name in secondary else SMALL_COUNT
+    return Figure(value, "shown")
 
 
 def rate_figure(numerator: Figure, denominator: Figure, *, places: int = 1) -> Figure:

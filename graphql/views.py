@@ -9,7 +9,6 @@ import hashlib
 import json
 import logging
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -19,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
-from graphene_django.views import GraphQLView
+from graphene_django.views import GraphQLView, HttpError
 
 from graphql import GraphQLError
 from tenants.models import Organisation
@@ -53,10 +52,11 @@ class ReportingGraphQLView(GraphQLView):
         # cursor, and its SQL trace must never be sent to a caller.
         super().__init__(schema=schema, middleware=[], **kwargs)
 
-    def execute_graphql_request(self, *args, **kwargs):
-        # The rules are read per request, so settings (and tests) can change the limits.
-        self.validation_rules = validation_rules()
-        return super().execute_graphql_request(*args, **kwargs)
+    def execute_graphql_request(self, request, data, query, variables, operation_name, show_graphiql=False):
+        # The rules are read per request, so settings (and tests) can change the limits, and the
+        # cost of a list can be read from this request's variables.
+        self.validation_rules = validation_rules(variables if isinstance(variables, dict) else None)
+        return super().execute_graphql_request(request, data, query, variables, operation_name, show_graphiql)
 
     @staticmethod
     def format_error(error):
@@ -71,7 +71,7 @@ class ReportingGraphQLView(GraphQLView):
     def get_response(self, request, data, show_graphiql=False):
         # Answers depend only on the aggregates, the caller's scope and the query: a repeated query
         # is served from the cache until any figure is refreshed (or a few minutes pass).
-        key = _answer_key(request, data)
+        key = _answer_key(request, self._executed_params(request, data))
         if key is not None:
             cached = cache.get(key)
             if cached is not None:
@@ -81,7 +81,20 @@ class ReportingGraphQLView(GraphQLView):
             cache.set(key, (result, status), timeout=ANSWER_CACHE_SECONDS)
         return result, status
 
+    def _executed_params(self, request, data) -> tuple | None:
+        """The query, variables and operation graphene will run (it prefers the address's)."""
+        if not isinstance(data, dict):
+            return None
+        try:
+            query, variables, operation_name, _ = self.get_graphql_params(request, data)
+        except HttpError:
+            return None  # graphene answers invalid variables itself
+        return query, variables, operation_name
+
     def dispatch(self, request, *args, **kwargs):
+        if request.method == "POST" and any(name in request.GET for name in POST_BODY_ONLY):
+            # graphene would run the address's query over the body's: one request, two readings.
+            return _json_error("Send the query, its variables and operation name in the body of a POST.", 400)
         try:
             return super().dispatch(request, *args, **kwargs)
         except Exception:
@@ -94,15 +107,17 @@ _graphql = ReportingGraphQLView.as_view()
 
 ANSWER_CACHE_SECONDS = 600
 # Part of every cache key: raise it when what an answer holds changes (e.g. the suppression rules).
-ANSWER_FORMAT = 1
+ANSWER_FORMAT = 2
+POST_BODY_ONLY = ("query", "variables", "operationName", "id")
 
 
-def _answer_key(request: HttpRequest, data) -> str | None:
+def _answer_key(request: HttpRequest, params: tuple | None) -> str | None:
+    """The cache key of an answer, from the query, variables and operation actually executed."""
     scope: ReportingScope | None = getattr(request, "reporting_scope", None)
-    if scope is None or not isinstance(data, dict) or request.GET.get("pretty"):
+    if scope is None or params is None or request.GET.get("pretty"):
         return None
-    variables = data.get("variables")
-    if isinstance(variables, str):
+    query, variables, operation_name = params
+    if variables is not None and not isinstance(variables, dict):
         return None
     material = json.dumps(
         [
@@ -110,13 +125,13 @@ def _answer_key(request: HttpRequest, data) -> str | None:
             scope.organisation.pk,
             sorted(scope.school_ids),
             sorted(scope.casework_ids),
-            data.get("query"),
+            query,
             variables,
-            data.get("operationName"),
+            operation_name,
             selectors.figures_version(),
             timezone.localdate().isoformat(),
             limits_signature(),
-            getattr(settings, "CAIRN_REPORTING_BENCHMARK_MIN_SCHOOLS", 3),
+            selectors.min_benchmark_schools(),
         ],
         sort_keys=True,
         default=str,
@@ -193,7 +208,7 @@ def _comparison_rows(scope: ReportingScope) -> list[dict]:
     return table
 
 
-def _benchmark_rows(phases: set[str]) -> list[dict]:
+def _benchmark_rows(phases: set[str], scope: ReportingScope) -> list[dict]:
     """For each phase, the benchmark of each compared measure (in the table's column order)."""
     return [
         {
@@ -201,12 +216,14 @@ def _benchmark_rows(phases: set[str]) -> list[dict]:
             "key": phase,
             "cells": [{"benchmark": b, "metric": METRICS[key]} for key, b in by_metric.items()],
         }
-        for phase, by_metric in _benchmarks_for(phases).items()
+        for phase, by_metric in _benchmarks_for(phases, scope).items()
     ]
 
 
-def _benchmarks_for(phases: set[str], metrics=COMPARISON_METRICS) -> dict[str, dict[str, selectors.Benchmark]]:
-    return {phase: selectors.benchmarks(phase, metrics) for phase in sorted(phases)}
+def _benchmarks_for(
+    phases: set[str], scope: ReportingScope, metrics=COMPARISON_METRICS
+) -> dict[str, dict[str, selectors.Benchmark]]:
+    return {phase: selectors.benchmarks(phase, metrics, scope=scope) for phase in sorted(phases)}
 
 
 def _trust_dashboard(request: HttpRequest, scope: ReportingScope) -> HttpResponse:
@@ -218,7 +235,7 @@ def _trust_dashboard(request: HttpRequest, scope: ReportingScope) -> HttpRespons
         {
             "rows": rows,
             "metrics": [METRICS[m] for m in COMPARISON_METRICS],
-            "benchmarks": _benchmark_rows(phases),
+            "benchmarks": _benchmark_rows(phases, scope),
             "phases": sorted(phases),
             "need_mix": _need_mix(rows),
             "can_manage_keys": can_manage_tokens(request.tenant, request.roles),
@@ -253,7 +270,7 @@ def _local_authority_dashboard(request: HttpRequest, scope: ReportingScope) -> H
             "rows": rows,
             "metrics": [METRICS[m] for m in COMPARISON_METRICS],
             "months": months,
-            "benchmarks": _benchmark_rows({r["school"].phase for r in rows if r["school"].phase}),
+            "benchmarks": _benchmark_rows({r["school"].phase for r in rows if r["school"].phase}, scope),
             "phases": sorted({r["school"].phase for r in rows if r["school"].phase}),
             "timeliness_rates": list(selectors.TIMELINESS_RATES),
             "can_manage_keys": can_manage_tokens(request.tenant, request.roles),
@@ -265,7 +282,7 @@ def _school_dashboard(request: HttpRequest, scope: ReportingScope) -> HttpRespon
     school: Organisation = request.tenant
     row = selectors.latest_rows([school.pk]).first()
     served = selectors.serve(row) if row else None
-    benchmarks = _benchmarks_for({school.phase}).get(school.phase, {}) if school.phase else {}
+    benchmarks = _benchmarks_for({school.phase}, scope).get(school.phase, {}) if school.phase else {}
     return render(
         request,
         "reporting/school.html",
@@ -357,7 +374,7 @@ def download(request: HttpRequest, table: str) -> HttpResponse:
         school: Organisation = request.tenant
         phases = {school.phase} if school.phase else {s.phase for s in selectors.schools_in_scope(scope)}
         rows = []
-        for phase, by_metric in _benchmarks_for({p for p in phases if p}).items():
+        for phase, by_metric in _benchmarks_for({p for p in phases if p}, scope).items():
             for key, b in by_metric.items():
                 rows.append(
                     [selectors.PHASE_LABELS.get(phase, phase), METRICS[key].label, b.schools]

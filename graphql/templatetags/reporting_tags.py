@@ -14,7 +14,7 @@ register = template.Library()
 
 @register.filter
 def figure(value: Figure | None, kind: str = "count") -> str:
-    """A figure as text: "Fewer than 5" when suppressed, "Not available" when there is none."""
+    """A figure as text: "Fewer than 5" or "Suppressed" when not shown, "Not available" when there is none."""
     if value is None:
         return "No figures yet"
     if value.status != "shown":

@@ -49,11 +49,13 @@ def test_a_trust_lead_compares_her_schools_in_charts_and_tables(page, site, memb
         expect(charts.nth(index)).to_have_attribute("data-drawn", "true")
     sen_support_chart = charts.nth(1)
     expect(sen_support_chart).to_contain_text("Cedar High School")
-    expect(sen_support_chart).to_contain_text("Fewer than 5")  # Birchwood's 3 pupils, not a bar
+    # Birchwood's 3 pupils are not a bar: their percentage is "Suppressed" (not "Fewer than 5",
+    # which would be untrue of a percentage and tell a reader its upper bound).
+    expect(sen_support_chart).to_contain_text("Suppressed")
 
     table = page.locator("#schools-table")
     expect(table.get_by_role("row")).to_have_count(3)
-    expect(table.get_by_role("row", name="Birchwood Primary Academy")).to_contain_text("Fewer than 5")
+    expect(table.get_by_role("row", name="Birchwood Primary Academy")).to_contain_text("Suppressed")
     expect(table).to_contain_text("10.6%")  # Cedar High: 95 of 900 at SEN Support
     expect(page.locator("body")).not_to_contain_text("Ashgrove")
     expect(page.locator("#needs-table")).to_contain_text("Cedar High School")
@@ -102,3 +104,5 @@ def test_an_la_sees_its_ehc_timeliness_trend_and_a_school_sees_itself_against_be
     expect(page.get_by_role("heading", level=1)).to_have_text("Our SEND figures against benchmarks")
     expect(page.locator("figure[data-chart='compare']").first).to_have_attribute("data-drawn", "true")
     expect(page.locator("#school-table")).to_contain_text("15.0%")
+    # One primary school on the platform is far fewer than the 10 a benchmark needs.
+    expect(page.locator("#school-table")).to_contain_text("Not enough schools")

@@ -61,6 +61,7 @@ def figures_row(organisation, *, on=TODAY, **values) -> SchoolFigures:
         "outcomes_met": 40,
         "sen_support_cost_total": Decimal("45000.00"),
         "sen_support_costed_pupils": 30,
+        "sen_support_cost_dominated": False,
         "ehc_requests_made": 8,
         "ehc_requests_agreed": 6,
     }

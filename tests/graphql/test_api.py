@@ -232,13 +232,14 @@ def test_no_query_the_api_allows_shows_or_gives_away_a_count_below_5(
                 0 < figure["value"] < 5 and float(figure["value"]).is_integer() and figure["display"].isdigit()
             ), figure
             if figure["suppressed"]:
-                assert figure["value"] is None and figure["display"] == "Fewer than 5"
+                assert figure["value"] is None and figure["display"] in ("Fewer than 5", "Suppressed")
 
     # 2. Everything shown about a school, put together, gives no small cell away.
     for school in body["data"]["schools"]:
         row = next(r for r in rows.values() if r.organisation.slug == school["slug"])
         cells, sums, hidden = _cells(row)
         shown = {}
+        labelled_suppressed = set()
         figs = school["figures"]
         for name in cells:
             if name in hidden:
@@ -250,8 +251,10 @@ def test_no_query_the_api_allows_shows_or_gives_away_a_count_below_5(
             else:
                 item = figs["".join(w.title() if i else w for i, w in enumerate(name.split("_")))]
             shown[name] = None if item["value"] is None else int(item["value"])
+            if item["display"] == "Suppressed":
+                labelled_suppressed.add(name)
         # (Compare and trend answers repeat these same figures: see the test below.)
-        assert not small_cells_recovered(cells, sums, shown, hidden), school["slug"]
+        assert not small_cells_recovered(cells, sums, shown, hidden, labelled_suppressed), school["slug"]
         # Rates on a suppressed count are suppressed: the rate times the roll cannot rebuild it.
         if shown["sen_support"] is None:
             assert figs["senSupportRate"]["suppressed"] and figs["costPerPupil"]["suppressed"]
@@ -299,7 +302,9 @@ def test_benchmarks_appear_once_enough_schools_contribute(school_a, school_b, me
     _, body = gql(
         member(school_a, "senco"), school_a, "{ benchmark(phase: PRIMARY, metric: SEN_SUPPORT_RATE) { median } }"
     )
-    assert body["data"]["benchmark"]["median"] == float(statistics.median([Decimal("15"), Decimal("20")]))
+    # 17.5%, rounded to a whole percentage.
+    assert statistics.median([Decimal("15"), Decimal("20")]) == Decimal("17.5")
+    assert body["data"]["benchmark"]["median"] == 18.0
 
 
 def test_trend_gives_the_latest_figures_of_each_month(school_a, member, gql):
@@ -363,6 +368,47 @@ def test_bad_queries_get_a_clear_error_never_a_500(school_a, member, client_for,
     client = client_for(member(school_a, "senco"), school_a)
     response = client.post("/graphql/", payload, content_type="application/json")
     assert response.status_code == 400 and response.json()["errors"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "query { ...a } fragment a on Query { ...b } fragment b on Query { ...a }",
+        "query { ...nowhere }",
+        "{ schools { ...s } } fragment s on School { figures { ...s } }",
+    ],
+)
+def test_fragment_cycles_and_unknown_fragments_are_refused_plainly(school_a, member, gql, query, caplog):
+    with caplog.at_level("ERROR"):
+        status, body = gql(member(school_a, "senco"), school_a, query)
+    assert status == 400 and body["errors"][0]["message"]
+    assert "could not be answered" not in body["errors"][0]["message"]
+    assert not [r for r in caplog.records if r.exc_info]
+
+
+def test_errors_make_no_guesses_at_names_when_introspection_is_off(school_a, member, gql, settings):
+    user = member(school_a, "senco")
+    settings.CAIRN_GRAPHQL_INTROSPECTION = False
+    status, body = gql(user, school_a, "{ schol { nam } }")
+    assert status == 400 and "Did you mean" not in json.dumps(body)
+    settings.CAIRN_GRAPHQL_INTROSPECTION = True
+    status, body = gql(user, school_a, "{ schol { nam } }")
+    assert "Did you mean" in json.dumps(body)
+
+
+def test_benchmarks_cost_a_lot_and_months_are_read_from_variables(school_a, member, gql, settings):
+    user = member(school_a, "senco")
+    settings.CAIRN_GRAPHQL_MAX_COST = 10_000
+    many = "{ " + " ".join(f"b{i}: benchmark(phase: PRIMARY, metric: EHC_PLAN) {{ median }}" for i in range(6)) + " }"
+    status, body = gql(user, school_a, many)
+    assert status == 400 and body["errors"][0]["message"].startswith("This query asks for too much at once")
+
+    settings.CAIRN_GRAPHQL_MAX_COST = 100
+    query = 'query ($m: Int) { trend(school: "ashgrove", metric: SEN_SUPPORT, months: $m) { on figure { value } } }'
+    status, body = gql(user, school_a, query, {"m": 1})
+    assert status == 200, body
+    status, body = gql(user, school_a, query, {"m": 36})
+    assert status == 400 and "cost 109" in body["errors"][0]["message"]
 
 
 # --- Reporting keys ---------------------------------------------------------------------------------
@@ -468,6 +514,30 @@ def test_a_repeated_query_is_answered_from_the_cache_until_figures_are_refreshed
     assert [c["school"]["slug"] for c in theirs["data"]["compare"]] == ["birchwood"]
 
 
+def test_a_query_in_the_address_of_a_post_cannot_poison_the_cached_answer(
+    trust, trust_lead, school_b, secondary, client_for
+):
+    figures_row(school_b, sen_support=30)
+    figures_row(secondary)
+    client = client_for(trust_lead, trust)
+    compare = json.dumps({"query": "{ compare(metric: SEN_SUPPORT) { school { slug } figure { value } } }"})
+    poison = client.post("/graphql/?query={scope{organisation}}", compare, content_type="application/json")
+    assert poison.status_code == 400 and "body" in poison.json()["errors"][0]["message"]
+    assert client.post("/graphql/?variables={}", compare, content_type="application/json").status_code == 400
+    answer = client.post("/graphql/", compare, content_type="application/json").json()
+    assert {c["school"]["slug"] for c in answer["data"]["compare"]} == {"birchwood", "cedar-high"}
+
+
+def test_two_gets_with_different_queries_get_their_own_answers(trust, trust_lead, school_b, secondary, client_for):
+    figures_row(school_b, sen_support=30)
+    figures_row(secondary)
+    client = client_for(trust_lead, trust)
+    scope = client.get("/graphql/", {"query": "{ scope { organisation } }"}).json()
+    compare = client.get("/graphql/", {"query": "{ compare(metric: SEN_SUPPORT) { school { slug } } }"}).json()
+    assert "scope" in scope["data"] and "compare" in compare["data"]
+    assert {c["school"]["slug"] for c in compare["data"]["compare"]} == {"birchwood", "cedar-high"}
+
+
 def test_no_small_count_can_be_recovered_from_ehc_timeliness(la, member, gql):
     from send_graphql.models import EhcTimeliness
     from send_graphql.selectors import TIMELINESS_RATES
@@ -557,3 +627,30 @@ def test_serving_many_rows_never_fails_when_the_memo_is_smaller_than_the_answer(
     selectors.serve(rows[-1])
     served = selectors.served_latest([row.organisation_id for row in rows])
     assert set(served) == {row.organisation_id for row in rows}
+
+
+def test_figures_are_served_only_at_month_ends_or_the_latest_refresh(school_a, member, gql):
+    from send_graphql.selectors import snapshot_day
+
+    this_month = TODAY.replace(day=1)
+    last_month_end = this_month - datetime.timedelta(days=1)
+    before_that = last_month_end.replace(day=1) - datetime.timedelta(days=1)
+    figures_row(school_a, on=before_that, sen_support=20)
+    figures_row(school_a, on=last_month_end.replace(day=10), sen_support=21)
+    figures_row(school_a, on=last_month_end.replace(day=20), sen_support=22)
+    figures_row(school_a, on=TODAY, sen_support=23)
+    user = member(school_a, "senco")
+
+    def sen_support(on: datetime.date | None) -> float:
+        argument = f'(on: "{on.isoformat()}")' if on else ""
+        _, body = gql(user, school_a, f"{{ schools {{ figures{argument} {{ on senSupport {{ value }} }} }} }}")
+        return body["data"]["schools"][0]["figures"]["senSupport"]["value"]
+
+    assert sen_support(None) == 23  # the latest refresh
+    # Any day of last month before its end: the month end before it, whatever the day asked.
+    assert sen_support(last_month_end.replace(day=15)) == 20
+    assert sen_support(last_month_end.replace(day=25)) == 20
+    # Last month's end: the last refresh that month.
+    assert sen_support(last_month_end) == 22
+    assert snapshot_day(datetime.date(2026, 2, 28)) == datetime.date(2026, 2, 28)
+    assert snapshot_day(datetime.date(2026, 3, 30)) == datetime.date(2026, 2, 28)

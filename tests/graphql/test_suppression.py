@@ -5,17 +5,21 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from send_graphql.models import SchoolFigures
-from send_graphql.selectors import _cells, protected_cells, serve
+from send_graphql.selectors import _cells, protected_table, serve
 from send_graphql.suppression import (
     NOT_AVAILABLE,
+    SMALL_COUNT,
     SUPPRESSED,
     Figure,
     amount_per_figure,
+    count_figure,
     is_small,
     protect,
+    protect_table,
     rate_figure,
 )
 
@@ -61,7 +65,9 @@ def test_rates_built_on_a_suppressed_count_are_suppressed():
 
 
 def test_suppressed_figures_say_so_rather_than_show_a_number():
-    assert SUPPRESSED.display() == "Fewer than 5"
+    assert SMALL_COUNT.display() == "Fewer than 5"
+    assert SMALL_COUNT.csv() == "c"
+    assert SUPPRESSED.display() == "Suppressed"
     assert SUPPRESSED.csv() == "c"
     assert NOT_AVAILABLE.display() == "Not available"
 
@@ -100,6 +106,7 @@ def _row(register, monitoring, rest, due_extra, on_time_share, judged, met_share
         outcomes_met=round(judged * met_share),
         sen_support_cost_total=Decimal("12000.00"),
         sen_support_costed_pupils=k,
+        sen_support_cost_dominated=False,
         ehc_requests_made=made,
         ehc_requests_agreed=round(made * agreed_share),
     )
@@ -123,10 +130,11 @@ school_rows = st.builds(
 @given(school_rows)
 def test_no_served_school_table_shows_or_gives_away_a_count_from_1_to_4(row):
     cells, sums, hidden = _cells(row)
-    shown = protected_cells(row)
+    table = protected_table(row)
+    shown = table.shown
     for name, value in shown.items():
         assert value is None or not is_small(value), f"{name}={value} shown"
-    assert not small_cells_recovered(cells, sums, shown, hidden)
+    assert not small_cells_recovered(cells, sums, shown, hidden, table.secondary)
 
 
 @settings(max_examples=300, deadline=None)
@@ -157,9 +165,9 @@ def test_any_single_sum_with_hidden_cells_is_protected(parts, hide):
     cells["total"] = sum(parts)
     hidden = [name for i, name in enumerate(list(cells)[:-1]) if hide[i]]
     sums = [("total", tuple(n for n in cells if n != "total"))]
-    shown = protect(cells, sums, hidden=hidden)
-    assert all(v is None or not is_small(v) for v in shown.values())
-    assert not small_cells_recovered(cells, sums, shown, hidden)
+    table = protect_table(cells, sums, hidden=hidden)
+    assert all(v is None or not is_small(v) for v in table.shown.values())
+    assert not small_cells_recovered(cells, sums, table.shown, hidden, table.secondary)
 
 
 def test_the_attacker_finds_what_primary_suppression_alone_would_give_away():
@@ -174,3 +182,48 @@ def test_the_attacker_finds_what_primary_suppression_alone_would_give_away():
         "a",
         "b",
     }
+
+
+def test_suppressed_parts_that_must_all_be_4_are_not_left_alone():
+    # 20 on the register, 12 ASD, 0 none: SEMH and SLCN add up to 8, and each is at most 4.
+    cells = {"reg": 20, "asd": 12, "semh": 4, "slcn": 4, "none": 0}
+    sums = [("reg", ("asd", "semh", "slcn", "none"))]
+    assert small_cells_recovered(cells, sums, {**cells, "semh": None, "slcn": None}) == {"semh", "slcn"}
+    table = protect_table(cells, sums)
+    assert table.shown["semh"] is None and table.shown["slcn"] is None
+    assert not small_cells_recovered(cells, sums, table.shown)
+
+
+def test_a_cell_suppressed_to_protect_others_is_not_said_to_be_fewer_than_5():
+    cells = {"total": 40, "k": 3, "e": 12, "m": 25}
+    table = protect_table(cells, [("total", ("k", "e", "m"))])
+    assert table.secondary == {"e"}
+    assert count_figure(table.shown, "k", secondary=table.secondary).display() == "Fewer than 5"
+    assert count_figure(table.shown, "e", secondary=table.secondary).display() == "Suppressed"
+    assert count_figure(table.shown, "e", secondary=table.secondary).csv() == "c"
+
+
+def test_a_protecting_cell_known_to_be_0_or_at_least_5_does_not_give_a_small_one_away():
+    # Secondary e is not 1 to 4, so with k + e = 6 and k at least 1, e must be 5 and k 1.
+    cells = {"total": 26, "k": 1, "e": 5, "m": 20}
+    sums = [("total", ("k", "e", "m"))]
+    assert small_cells_recovered(cells, sums, {"total": 26, "k": None, "e": None, "m": 20}) == {"k"}
+    shown = protect(cells, sums)
+    assert not small_cells_recovered(cells, sums, shown)
+
+
+@pytest.mark.parametrize(
+    ("costed", "dominated", "expected"),
+    [
+        (5, False, Figure(Decimal("1510"), "shown")),  # £45,250 over 30 pupils is £1,508.33
+        (4, False, SUPPRESSED),  # fewer than 5 pupils have costed provision
+        (30, True, SUPPRESSED),  # one pupil's provision is more than half the cost
+        (30, None, SUPPRESSED),  # not known whether one pupil's is
+    ],
+)
+def test_cost_per_pupil_is_shown_to_10_pounds_only_when_no_few_pupils_make_it(costed, dominated, expected):
+    row = _row([("K", "ASD", "1", "F")] * 30, 5, 100, 0, 0, 0, 0, 0, 0)
+    row.sen_support_cost_total = Decimal("45250.00")
+    row.sen_support_costed_pupils = costed
+    row.sen_support_cost_dominated = dominated
+    assert serve(row)["cost_per_pupil"] == expected
