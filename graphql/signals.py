@@ -31,11 +31,20 @@ def _watched_models() -> list[type]:
     return models
 
 
+def _organisation_here() -> Organisation | None:
+    """The organisation whose schema is active (a schema_context gives only its name)."""
+    tenant = getattr(connection, "tenant", None)
+    if isinstance(tenant, Organisation):
+        return tenant
+    schema = getattr(tenant, "schema_name", None) or connection.schema_name
+    return Organisation.objects.filter(schema_name=schema).first() if schema and schema != "public" else None
+
+
 def records_changed(sender, **kwargs) -> None:
     if kwargs.get("raw"):
         return
-    tenant = getattr(connection, "tenant", None)
-    if not isinstance(tenant, Organisation) or tenant.kind not in REFRESHED_HERE:
+    tenant = _organisation_here()
+    if tenant is None or tenant.kind not in REFRESHED_HERE:
         return
     from .tasks import schedule_refresh_after_commit
 
@@ -43,6 +52,10 @@ def records_changed(sender, **kwargs) -> None:
 
 
 def connect() -> None:
+    from send_core.signals import records_changed_in_bulk
+
+    # Imports, toolkit changes and reviews write many rows at once, without post_save for each.
+    records_changed_in_bulk.connect(records_changed, dispatch_uid="reporting-refresh-bulk")
     for model in _watched_models():
         label = f"{model._meta.app_label}.{model.__name__}"
         post_save.connect(records_changed, sender=model, dispatch_uid=f"reporting-refresh-{label}")

@@ -23,6 +23,7 @@ from send_core.audit.models import AuditAction
 from send_core.audit.services import record_event
 from send_core.models import Pupil, RegisterEntry
 from send_core.services.base import audit_events_bulk
+from send_core.signals import records_changed_in_bulk
 from send_core.toolkit import TOOLKITS, Toolkit, national_toolkit, toolkit_for
 from tenants.models import Organisation
 from tenants.roles import OrganisationKind
@@ -126,6 +127,7 @@ def _remap_register(
             ],
             batch_size=1000,
         )
+        records_changed_in_bulk.send(sender=RegisterEntry, model=RegisterEntry)
         audit_events_bulk(
             actor=changed_by,
             action=AuditAction.CREATE,

@@ -24,6 +24,7 @@ from django.utils import timezone
 from ..models import NCYear, Pupil, SchoolClass
 from ..permissions import require_edit_pupil_details
 from ..selectors.organisation import current_organisation
+from ..signals import records_changed_in_bulk
 from ..upn import is_temporary_upn, normalise_upn, validate_upn
 from .base import AuditAction, acting_roles, audit_events_bulk, record_event, today
 
@@ -362,6 +363,8 @@ def _write(rows: list[ImportRow], *, imported_by: Any) -> ImportResult:
     Pupil.objects.bulk_create(to_create, batch_size=500)
     if to_update:
         Pupil.objects.bulk_update(to_update, [*model_fields, "upn_is_temporary", "updated_at"], batch_size=300)
+    if to_create or to_update:
+        records_changed_in_bulk.send(sender=Pupil, model=Pupil)
     created_ids = [p.pk for p in to_create]  # PostgreSQL returns the new ids
     summary_detail = {"created": len(to_create), "updated": len(to_update), "classes_created": len(classes_created)}
     audit_events_bulk(

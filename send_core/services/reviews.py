@@ -28,6 +28,7 @@ from ..models import (
     SupportPlan,
 )
 from ..permissions import require_decide_review, require_record_review
+from ..signals import records_changed_in_bulk
 from .base import AuditAction, acting_roles, audit, check_choice, check_not_future, clean_people, long_date, today
 
 # For each outcome id: a progress value, or (progress, comment).
@@ -91,6 +92,7 @@ def _set_progress(review: Review, plan: SupportPlan, progress: ProgressInput) ->
         )
     OutcomeProgress.objects.filter(review=review, outcome_id__in=[row.outcome_id for row in rows]).delete()
     OutcomeProgress.objects.bulk_create(rows)
+    records_changed_in_bulk.send(sender=OutcomeProgress, model=OutcomeProgress)
 
 
 @transaction.atomic

@@ -249,3 +249,23 @@ def test_the_cost_share_is_stored_as_counts_only(school_a, pupils, monkeypatch):
     row = SchoolFigures.objects.get(organisation=school_a, on=TODAY)
     assert (row.sen_support_cost_total, row.sen_support_costed_pupils) == (Decimal("500.00"), 5)
     assert row.sen_support_cost_dominated is False
+
+
+def test_an_mis_import_written_in_bulk_queues_a_refresh_too(
+    school_a, member, monkeypatch, django_capture_on_commit_callbacks, in_schema
+):
+    import io
+
+    from django.core.cache import cache
+    from send_graphql import tasks
+
+    from send_core.services.importing import import_pupils
+    from tests.send_core.test_importing import _csv, _row
+
+    office = member(school_a, "school_admin")
+    cache.clear()
+    sent = []
+    monkeypatch.setattr(tasks.refresh_organisation_task, "apply_async", lambda **kw: sent.append(kw))
+    with in_schema(school_a), django_capture_on_commit_callbacks(execute=True):
+        assert import_pupils(io.BytesIO(_csv([_row(1), _row(2)])), imported_by=office).created == 2
+    assert [kw["args"][0] for kw in sent] == [school_a.pk]
