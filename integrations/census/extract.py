@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from send_core.models import CensusCode, NeedRank, NeedType, Pupil, PupilNeed, RegisterEntry
+from send_core.provision.csv_cells import safe_row
 from send_core.selectors.pupils import covering, on_roll
 
 # Each rule the extract checks, as a SENCO reads it in the validation report.
@@ -137,16 +138,18 @@ def extract_csv(extract: CensusExtract) -> str:
     writer.writerow(["UPN", "Surname", "Forename", "DOB", "NCyearActual", "SENprovision", "SENtype1", "SENtype2"])
     for row in extract.pupils:
         writer.writerow(
-            [
-                row.upn,
-                row.surname,
-                row.forename,
-                row.date_of_birth.isoformat(),
-                row.nc_year,
-                row.sen_provision,
-                row.need_of_rank(NeedRank.PRIMARY),
-                row.need_of_rank(NeedRank.SECONDARY),
-            ]
+            safe_row(
+                [
+                    row.upn,
+                    row.surname,
+                    row.forename,
+                    row.date_of_birth.isoformat(),
+                    row.nc_year,
+                    row.sen_provision,
+                    row.need_of_rank(NeedRank.PRIMARY),
+                    row.need_of_rank(NeedRank.SECONDARY),
+                ]
+            )
         )
     return out.getvalue()
 
@@ -157,5 +160,5 @@ def validation_csv(extract: CensusExtract) -> str:
     writer = csv.writer(out)
     writer.writerow(["UPN", "Pupil", "Rule", "What is wrong"])
     for breach in extract.breaches:
-        writer.writerow([breach.upn, breach.name, breach.rule, breach.message])
+        writer.writerow(safe_row([breach.upn, breach.name, breach.rule, breach.message]))
     return out.getvalue()

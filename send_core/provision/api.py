@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.http import Http404
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -10,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from send_core.forms.school import school_staff
 from send_core.models import Pupil
 from send_core.services.base import today
 from tenants.models import User
@@ -17,7 +19,8 @@ from tenants.models import User
 from . import permissions
 from . import services as provision_services
 from .models import Intervention, ProvisionGroup
-from .selectors import get_group, groups_for, provision_map
+from .selectors import get_group, groups_for, map_figures, provision_map
+from .services import STAFF_CHOICE_MESSAGE
 from .terms import current_term, parse_term
 
 
@@ -66,10 +69,27 @@ class SlotSerializer(serializers.Serializer):
     time = serializers.CharField()
 
 
+class SchoolStaffField(serializers.PrimaryKeyRelatedField):
+    """A member of this school's staff who may run a group; anyone else reads as not found."""
+
+    default_error_messages = {
+        "does_not_exist": STAFF_CHOICE_MESSAGE,
+        "incorrect_type": STAFF_CHOICE_MESSAGE,
+    }
+
+    def get_queryset(self):
+        # `queryset` (every user) only names the model for the schema; choices are this school's staff.
+        request = self.context.get("request")
+        organisation = getattr(request, "tenant", None)
+        if organisation is None:
+            return User.objects.none()
+        return school_staff(organisation, permissions.GROUP_RUNNERS)
+
+
 class GroupInputSerializer(serializers.Serializer):
     intervention = serializers.PrimaryKeyRelatedField(queryset=Intervention.objects.all())
     name = serializers.CharField(max_length=120)
-    staff = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True)
+    staff = SchoolStaffField(queryset=User.objects.all(), many=True)
     starts_on = serializers.DateField()
     ends_on = serializers.DateField(required=False)
     schedule = SlotSerializer(many=True, required=False)
@@ -99,19 +119,27 @@ class Groups(APIView):
     @extend_schema(responses=GroupSerializer(many=True))
     def get(self, request: Request) -> Response:
         permissions.require_see_groups(request.roles)
-        groups = groups_for(request.user, request.roles)
+        groups = list(groups_for(request.user, request.roles))
+        provision_services.record_pupils_seen(
+            viewer=request.user,
+            pupil_ids=[m.pupil_id for group in groups for m in group.members.all()],
+            summary="Listed intervention groups (API)",
+            detail={"what": "intervention groups", "groups": len(groups)},
+        )
         return Response(GroupSerializer(groups, many=True).data)
 
     @extend_schema(request=GroupInputSerializer, responses={201: GroupSerializer})
     def post(self, request: Request) -> Response:
         permissions.require_manage_provision(request.roles)
-        serializer = GroupInputSerializer(data=request.data)
+        serializer = GroupInputSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         pupils = data.pop("pupils", [])
-        group = provision_services.create_group(created_by=request.user, **data)
-        for pupil in pupils:
-            provision_services.add_pupil_to_group(group, pupil, added_by=request.user)
+        # One act: a pupil refused leaves no half-made group behind.
+        with transaction.atomic():
+            group = provision_services.create_group(created_by=request.user, **data)
+            for pupil in pupils:
+                provision_services.add_pupil_to_group(group, pupil, added_by=request.user)
         return Response(GroupSerializer(get_group(group.pk)).data, status=status.HTTP_201_CREATED)
 
 
@@ -148,6 +176,8 @@ class ProvisionMap(APIView):
         if term is None:
             raise serializers.ValidationError({"term": "Give the term as autumn-2025, spring-2026 or summer-2026."})
         the_map = provision_map(term)
+        names = permissions.can_manage_provision(request.roles)
+        figures = map_figures(the_map, hide_small=not names)
         body = {
             "term": term.key,
             "starts_on": term.starts_on,
@@ -156,24 +186,25 @@ class ProvisionMap(APIView):
             "threshold": str(the_map.threshold),
             "term_total": str(the_map.term_total),
             "year_total": str(the_map.year_total),
-            "pupils_above_threshold": len(the_map.flagged),
+            "pupils_above_threshold": figures.flagged,
             "by_year_group": [
-                {"label": f.label, "pupils": f.pupils, "cost": str(f.cost)} for f in the_map.by_year_group
+                {"label": f.label, "pupils": f.pupils, "cost": str(f.cost)} for f in figures.by_year_group
             ],
-            "by_need": [{"label": f.label, "pupils": f.pupils, "cost": str(f.cost)} for f in the_map.by_need],
+            "by_need": [{"label": f.label, "pupils": f.pupils, "cost": str(f.cost)} for f in figures.by_need],
+            # For figures-only roles, groups of fewer than 5 pupils are one row per intervention, with no id.
             "groups": [
                 {
-                    "id": f.group.pk,
-                    "name": f.group.name,
-                    "intervention": f.group.intervention.name,
+                    "id": f.group_id,
+                    "name": f.name,
+                    "intervention": f.intervention,
                     "pupils": f.pupils,
                     "cost": str(f.cost),
-                    "per_pupil": str(f.per_pupil),
+                    "per_pupil": None if f.per_pupil is None else str(f.per_pupil),
                 }
-                for f in the_map.groups
+                for f in figures.groups
             ],
         }
-        if permissions.can_manage_provision(request.roles):
+        if names:
             body["pupils"] = [
                 {
                     "id": row.pupil.pk,
@@ -188,6 +219,12 @@ class ProvisionMap(APIView):
                 }
                 for row in the_map.rows
             ]
+            provision_services.record_pupils_seen(
+                viewer=request.user,
+                pupil_ids=[row.pupil.pk for row in the_map.rows],
+                summary=f"Viewed the provision map for {term.label} (API)",
+                detail={"what": "provision map", "term": term.key},
+            )
         return Response(body)
 
 

@@ -23,7 +23,9 @@ group whose membership does not change,
 One adult runs each session; naming two staff on a group shares the sessions, not the cost.
 
 Individual provision: one-to-one support costs hours a week × the hourly rate of its staff role
-in each of its weeks; specialist equipment costs its one-off price, dated by its start date.
+in each of its weeks; specialist equipment costs its one-off price, dated by its start date. Equipment
+dated in August counts from 1 September, in the school year (and autumn term) about to start, as a
+week starting in August does.
 
 Money is held as Decimal with 34 significant digits throughout and rounded to the penny once, at
 the end, half up (ROUND_HALF_UP), for each figure shown. Each figure is rounded from its own exact
@@ -63,11 +65,16 @@ def run_weeks(starts_on: datetime.date, ends_on: datetime.date) -> list[Week]:
         sunday = day + datetime.timedelta(days=6 - day.weekday())
         last = min(sunday, ends_on)
         # A week that starts in August counts from 1 September, if it reaches it.
-        first = datetime.date(day.year, 9, 1) if day.month == 8 else day
+        first = counted_on(day)
         if first <= last:
             weeks.append(Week(first, last))
         day = sunday + datetime.timedelta(days=1)
     return weeks
+
+
+def counted_on(day: datetime.date) -> datetime.date:
+    """The date a cost counts on: a day in August counts on the 1 September that follows (as `run_weeks` does)."""
+    return datetime.date(day.year, 9, 1) if day.month == 8 else day
 
 
 def _in_week(member: Any, week: Week) -> bool:
@@ -124,7 +131,8 @@ def cost_provision(
 
     Groups carry staff_role, sessions_per_week, minutes_per_session, resource_cost, starts_on,
     ends_on and members (pupil_id, joined_on, left_on); individual provision carries kind,
-    staff_role, hours_per_week, cost, starts_on and ends_on. See the module's docstring for the formula.
+    staff_role, hours_per_week, cost, starts_on and ends_on. Equipment counts on its start date, or
+    on 1 September when bought in August. See the module's docstring for the formula.
     """
     sheet = CostSheet(start=start, end=end)
     with localcontext(PRECISION):
@@ -154,7 +162,7 @@ def cost_provision(
                     sheet.by_pupil_in_group[(member.pupil_id, group.pk)] += share
         for item in individual:
             if item.kind == "equipment":
-                amount = Decimal(item.cost or ZERO) if start <= item.starts_on <= end else ZERO
+                amount = Decimal(item.cost or ZERO) if start <= counted_on(item.starts_on) <= end else ZERO
             else:
                 hourly = _rate(rates, item.staff_role, sheet)
                 weeks = [w for w in run_weeks(item.starts_on, item.ends_on) if start <= w.on <= end]

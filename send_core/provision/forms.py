@@ -12,16 +12,23 @@ from send_core.forms.base import CairnForm, choice_field, date_field, text_area
 from send_core.forms.school import school_staff
 from send_core.models import AreaOfNeed, Pupil
 from tenants.models import Organisation, User
-from tenants.roles import PUPIL_READERS_ALL, PUPIL_READERS_OWN
 
 from .models import IndividualKind, Intervention, StaffRole
+from .permissions import GROUP_RUNNERS
 
 
-def money(label: str, *, required: bool = True, help_text: str = "") -> forms.DecimalField:
+def money(
+    label: str, *, required: bool = True, help_text: str = "", least: Decimal = Decimal("0")
+) -> forms.DecimalField:
+    too_little = (
+        f"The {label[0].lower()}{label[1:]} cannot be less than nothing."
+        if not least
+        else f"The {label[0].lower()}{label[1:]} must be at least £{least}."
+    )
     return forms.DecimalField(
         label=label,
         required=required,
-        min_value=Decimal("0"),
+        min_value=least,
         max_digits=9,
         decimal_places=2,
         help_text=help_text,
@@ -29,7 +36,7 @@ def money(label: str, *, required: bool = True, help_text: str = "") -> forms.De
         error_messages={
             "required": f"Enter the {label[0].lower()}{label[1:]} in pounds.",
             "invalid": f"Enter the {label[0].lower()}{label[1:]} as an amount in pounds, for example 18.50.",
-            "min_value": f"The {label[0].lower()}{label[1:]} cannot be less than nothing.",
+            "min_value": too_little,
             "max_decimal_places": "Give the amount to the penny at most.",
         },
     )
@@ -127,7 +134,7 @@ class GroupForm(CairnForm):
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["intervention"].queryset = Intervention.objects.filter(is_active=True)
-        self.fields["staff"].queryset = school_staff(organisation, PUPIL_READERS_OWN | PUPIL_READERS_ALL)
+        self.fields["staff"].queryset = school_staff(organisation, GROUP_RUNNERS)
 
     def clean_schedule(self) -> list[dict[str, str]]:
         return parse_schedule(self.cleaned_data.get("schedule", ""))
@@ -184,6 +191,7 @@ class CostsForm(CairnForm):
 
     notional_threshold = money(
         "Notional SEN support threshold",
+        least=Decimal("0.01"),
         help_text="A pupil whose costed provision in a school year passes this is flagged (usually £6,000).",
     )
 

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from send_core.permissions import CLASS_STAFF, SEND_RECORD_EDITORS
-from tenants.roles import Role
+from tenants.roles import PUPIL_READERS_ALL, PUPIL_READERS_OWN, Role
 
 # Who keeps the catalogue, runs groups and sees every pupil's provision.
 PROVISION_MANAGERS = frozenset(SEND_RECORD_EDITORS)
@@ -25,21 +25,46 @@ PROVISION_MANAGERS = frozenset(SEND_RECORD_EDITORS)
 COST_KEEPERS = PROVISION_MANAGERS | {Role.BUSINESS_MANAGER}
 # Who sees the provision map's figures (totals, never a child).
 FIGURE_READERS = COST_KEEPERS | {Role.GOVERNOR}
+# Who may be named to run a group: staff who teach or support pupils (teacher, TA, SENCO, head).
+GROUP_RUNNERS = frozenset(PUPIL_READERS_OWN | PUPIL_READERS_ALL)
 
 
-# How long after a group ends (or a pupil leaves it) its staff still see the pupil: time to take and
-# record exit measures.
+# When a group's staff see its pupils: from PREPARE_BEFORE_GROUP_DAYS before it starts (time to
+# prepare) until VISIBLE_AFTER_GROUP_DAYS after it ends (or a pupil leaves it: time to take and record
+# exit measures).
+PREPARE_BEFORE_GROUP_DAYS = 14
 VISIBLE_AFTER_GROUP_DAYS = 31
 
 
+def group_window(day: datetime.date, prefix: str = "") -> Q:
+    """Groups whose staff may see them on `day` (`prefix` is the path to the group, e.g. "group__")."""
+    return Q(
+        **{
+            f"{prefix}starts_on__lte": day + datetime.timedelta(days=PREPARE_BEFORE_GROUP_DAYS),
+            f"{prefix}ends_on__gte": day - datetime.timedelta(days=VISIBLE_AFTER_GROUP_DAYS),
+        }
+    )
+
+
+def group_in_window(group: Any, day: datetime.date) -> bool:
+    """The same window as `group_window`, for a group already loaded."""
+    return (
+        group.starts_on - datetime.timedelta(days=PREPARE_BEFORE_GROUP_DAYS)
+        <= day
+        <= group.ends_on + datetime.timedelta(days=VISIBLE_AFTER_GROUP_DAYS)
+    )
+
+
 def pupils_in_their_groups(user: Any) -> Q:
-    """Pupils in intervention groups this member of staff runs now or ran until recently (a pupil-visibility source)."""
+    """Pupils in intervention groups this member of staff runs, inside the group's window (a pupil-visibility
+    source); a pupil who left a group drops out VISIBLE_AFTER_GROUP_DAYS after leaving."""
     from send_core.services.base import today
 
     from .models import GroupMember
 
-    since = today() - datetime.timedelta(days=VISIBLE_AFTER_GROUP_DAYS)
-    members = GroupMember.objects.filter(group__staff__user_id=user.pk, group__ends_on__gte=since).filter(
+    day = today()
+    since = day - datetime.timedelta(days=VISIBLE_AFTER_GROUP_DAYS)
+    members = GroupMember.objects.filter(group_window(day, "group__"), group__staff__user_id=user.pk).filter(
         Q(left_on__isnull=True) | Q(left_on__gte=since)
     )
     return Q(pk__in=members.values("pupil_id"))
@@ -63,6 +88,11 @@ def can_see_pupil_provision(roles: frozenset[str]) -> bool:
 
 
 def runs_group(user: Any, group: Any) -> bool:
+    """Names the person among the group's staff, and the group is inside its window today."""
+    from send_core.services.base import today
+
+    if not group_in_window(group, today()):
+        return False
     return group.staff.filter(user_id=getattr(user, "pk", None)).exists()
 
 

@@ -23,6 +23,7 @@ from send_core.models import (
 )
 from send_core.permissions import CLASS_STAFF
 from send_core.selectors.pupils import covering
+from send_core.services.base import today
 
 from .costing import ZERO, CostSheet, cost_provision, to_pounds
 from .models import (
@@ -31,12 +32,13 @@ from .models import (
     GroupMember,
     GroupSession,
     HourlyRate,
+    IndividualKind,
     IndividualProvision,
     Intervention,
     ProvisionGroup,
     ProvisionSettings,
 )
-from .permissions import can_manage_provision
+from .permissions import can_manage_provision, group_window
 from .terms import SchoolYear, Term, school_year_of
 
 # --- Settings and the catalogue ----------------------------------------------------------------
@@ -66,12 +68,13 @@ def _members() -> Prefetch:
 
 
 def groups_for(user: Any, roles: frozenset[str]) -> QuerySet[ProvisionGroup]:
-    """Groups this person may open: every group for the SENCO and head, their own for class staff."""
+    """Groups this person may open: every group for the SENCO and head; for class staff, the groups they
+    run, inside each group's window (see permissions.group_window)."""
     groups = ProvisionGroup.objects.select_related("intervention").prefetch_related("staff__user", _members())
     if can_manage_provision(roles):
         return groups
     if roles & CLASS_STAFF:
-        return groups.filter(staff__user_id=getattr(user, "pk", None)).distinct()
+        return groups.filter(group_window(today()), staff__user_id=getattr(user, "pk", None)).distinct()
     return groups.none()
 
 
@@ -106,7 +109,9 @@ def _groups_between(start: datetime.date, end: datetime.date) -> list[ProvisionG
 
 
 def _individual_between(start: datetime.date, end: datetime.date) -> list[IndividualProvision]:
-    return list(IndividualProvision.objects.filter(starts_on__lte=end, ends_on__gte=start))
+    # Equipment bought in August counts from 1 September (see costing), so it is fetched with September's.
+    august = Q(kind=IndividualKind.EQUIPMENT, starts_on__gte=start - datetime.timedelta(days=31))
+    return list(IndividualProvision.objects.filter(Q(ends_on__gte=start) | august, starts_on__lte=end))
 
 
 def cost_sheet(start: datetime.date, end: datetime.date) -> CostSheet:
@@ -273,6 +278,67 @@ def provision_map(term: Term) -> ProvisionMap:
     )
 
 
+# --- Figures for those who see no child --------------------------------------------------------------
+
+# Governors and the business manager see figures only. A count of one to four pupils could point to a
+# child, so it reads "Fewer than 5", and a group that small is shown only within its intervention.
+SMALL_NUMBER = 5
+FEWER_THAN_5 = "Fewer than 5"
+
+
+def count_shown(count: int, *, hide_small: bool) -> int | str:
+    """A count as shown: "Fewer than 5" for 1 to 4 when small numbers are hidden."""
+    return FEWER_THAN_5 if hide_small and 0 < count < SMALL_NUMBER else count
+
+
+@dataclass
+class GroupLine:
+    """A row of the map's figures by group; for figures-only readers, the groups of fewer than 5 pupils
+    are one row per intervention."""
+
+    name: str
+    intervention: str
+    pupils: int | str
+    cost: Decimal
+    per_pupil: Decimal | None  # None when the count is hidden (cost ÷ per pupil would give it away)
+    group_id: int | None = None
+
+
+@dataclass
+class MapFigures:
+    by_year_group: list[FigureRow]
+    by_need: list[FigureRow]
+    groups: list[GroupLine]
+    flagged: int | str
+
+
+def map_figures(the_map: ProvisionMap, *, hide_small: bool) -> MapFigures:
+    """The map's figures as a reader sees them (hide_small for the roles that see no child)."""
+
+    def rows(figures: list[FigureRow]) -> list[FigureRow]:
+        return [FigureRow(f.label, count_shown(f.pupils, hide_small=hide_small), f.cost) for f in figures]
+
+    lines: list[GroupLine] = []
+    small: dict[str, list[GroupFigure]] = defaultdict(list)
+    for f in the_map.groups:
+        if hide_small and f.pupils < SMALL_NUMBER:
+            small[f.group.intervention.name].append(f)
+        else:
+            lines.append(GroupLine(f.group.name, f.group.intervention.name, f.pupils, f.cost, f.per_pupil, f.group.pk))
+    for name in sorted(small):
+        pupils = sum(f.pupils for f in small[name])
+        cost = sum((f.cost for f in small[name]), ZERO)
+        shown = count_shown(pupils, hide_small=True)
+        per_pupil = to_pounds(cost / pupils) if pupils and shown == pupils else None
+        lines.append(GroupLine(f"{name}: groups of fewer than 5", name, shown, cost, per_pupil))
+    return MapFigures(
+        by_year_group=rows(the_map.by_year_group),
+        by_need=rows(the_map.by_need),
+        groups=lines,
+        flagged=count_shown(len(the_map.flagged), hide_small=hide_small),
+    )
+
+
 # --- One pupil's provision ----------------------------------------------------------------------
 
 
@@ -337,24 +403,51 @@ class Impact:
     with_target: int
     cost: Decimal
     cost_per_pupil_meeting_target: Decimal | None
+    pupils: int = 0  # in the group or intervention over the year
+    hide_small: bool = False  # for the roles that see figures only
 
     @property
     def met_share(self) -> int | None:
         return round(100 * self.met_target / self.with_target) if self.with_target else None
 
+    @property
+    def hides_target_counts(self) -> bool:
+        return count_shown(self.with_target, hide_small=self.hide_small) != self.with_target
+
+    @property
+    def measured_shown(self) -> int | str:
+        return count_shown(self.pupils_measured, hide_small=self.hide_small)
+
+    @property
+    def met_shown(self) -> str:
+        """ "3 of 4 (75%)"; for figures-only readers, "Fewer than 5" stands for a count of 1 to 4."""
+        if not self.with_target:
+            return "–"
+        if self.hides_target_counts:
+            return f"{FEWER_THAN_5} with a target"
+        if count_shown(self.met_target, hide_small=self.hide_small) != self.met_target:
+            return f"{FEWER_THAN_5} of {self.with_target}"
+        return f"{self.met_target} of {self.with_target} ({self.met_share}%)"
+
+    @property
+    def cost_per_pupil_shown(self) -> Decimal | None:
+        """Hidden with the count of pupils meeting their target (cost ÷ it would give the count away)."""
+        if count_shown(self.met_target, hide_small=self.hide_small) != self.met_target:
+            return None
+        return self.cost_per_pupil_meeting_target
+
 
 def _impact(label: str, measure: str, members: list[GroupMember], cost: Decimal) -> Impact:
     measured = [m for m in members if m.entry_value is not None and m.exit_value is not None]
     gains = [m.exit_value - m.entry_value for m in measured]
-    months = [
-        Decimal((m.exit_on - m.entry_on).days) / Decimal("30.44")
-        for m in measured
-        if m.exit_on and m.entry_on and m.exit_on > m.entry_on
-    ]
+    # Gain a month divides gains by months over the same pupils: those with both dates, exit after entry.
+    timed = [m for m in measured if m.exit_on and m.entry_on and m.exit_on > m.entry_on]
+    timed_gains = [m.exit_value - m.entry_value for m in timed]
+    months = [Decimal((m.exit_on - m.entry_on).days) / Decimal("30.44") for m in timed]
     with_target = [m for m in members if m.met_target is not None]
     met = sum(1 for m in with_target if m.met_target)
     average = (sum(gains, ZERO) / len(gains)).quantize(Decimal("0.1")) if gains else None
-    per_month = (sum(gains, ZERO) / sum(months, ZERO)).quantize(Decimal("0.01")) if months and gains else None
+    per_month = (sum(timed_gains, ZERO) / sum(months, ZERO)).quantize(Decimal("0.01")) if timed else None
     return Impact(
         label=label,
         measure=measure,
@@ -365,12 +458,16 @@ def _impact(label: str, measure: str, members: list[GroupMember], cost: Decimal)
         with_target=len(with_target),
         cost=to_pounds(cost),
         cost_per_pupil_meeting_target=to_pounds(cost / met) if met else None,
+        pupils=len({m.pupil_id for m in members}),
     )
 
 
-def impact(year: SchoolYear) -> tuple[list[Impact], list[Impact]]:
+def impact(year: SchoolYear, *, hide_small: bool = False) -> tuple[list[Impact], list[Impact]]:
     """Impact per intervention and per group over a school year: gain on the measure against time,
-    the share of pupils meeting their exit target, and the cost per pupil who met it."""
+    the share of pupils meeting their exit target, and the cost per pupil who met it.
+
+    With hide_small (governors, the business manager), groups of fewer than 5 pupils are left out of
+    the rows by group (they still count in their intervention) and counts of 1 to 4 read "Fewer than 5"."""
     groups = _groups_between(year.starts_on, year.ends_on)
     sheet = cost_provision(groups=groups, individual=[], rates=hourly_rates(), start=year.starts_on, end=year.ends_on)
     per_group = []
@@ -385,4 +482,8 @@ def impact(year: SchoolYear) -> tuple[list[Impact], list[Impact]]:
         _impact(intervention.name, intervention.measure, members, cost)
         for intervention, members, cost in sorted(by_intervention.values(), key=lambda e: e[0].name)
     ]
+    if hide_small:
+        per_group = [row for row in per_group if row.pupils >= SMALL_NUMBER]
+        for row in per_intervention + per_group:
+            row.hide_small = True
     return per_intervention, per_group

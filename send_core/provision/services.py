@@ -45,6 +45,7 @@ from .models import (
     StaffRole,
 )
 from .permissions import (
+    GROUP_RUNNERS,
     require_keep_costs,
     require_manage_provision,
     require_run_group,
@@ -329,6 +330,8 @@ def set_notional_threshold(amount: Decimal, *, set_by: Any) -> ProvisionSettings
 
 # --- Groups ----------------------------------------------------------------------------------------
 
+STAFF_CHOICE_MESSAGE = "Choose members of staff of this school who teach or support pupils."
+
 
 def _check_staff(staff: Iterable[Any]) -> list[Any]:
     from tenants.selectors import roles_in
@@ -338,8 +341,9 @@ def _check_staff(staff: Iterable[Any]) -> list[Any]:
         raise ValidationError({"staff": "Choose at least one member of staff to run the group."})
     organisation = current_organisation()
     for person in people:
-        if organisation is not None and not roles_in(person, organisation):
-            raise ValidationError({"staff": f"{person} is not a member of staff here."})
+        # The message names no one: it must not confirm who holds an account elsewhere.
+        if organisation is not None and not roles_in(person, organisation) & GROUP_RUNNERS:
+            raise ValidationError({"staff": STAFF_CHOICE_MESSAGE})
     return people
 
 
@@ -573,6 +577,8 @@ def record_measure(
     check_not_future(on, "on", "The date of the measure")
     if which == "exit" and member.entry_on and on < member.entry_on:
         raise ValidationError({"on": "The exit measure must be taken after the entry measure."})
+    if which == "entry" and member.exit_on and on > member.exit_on:
+        raise ValidationError({"on": "The entry measure must be taken before the exit measure."})
     setattr(member, f"{which}_value", value)
     setattr(member, f"{which}_on", on)
     fields = [f"{which}_value", f"{which}_on"]
@@ -582,6 +588,19 @@ def record_measure(
     member.save(update_fields=[*fields, "updated_at"])
     audit(actor=recorded_by, action=AuditAction.UPDATE, obj=member, pupil_id=member.pupil_id, fields=fields)
     return member
+
+
+# --- Reads of pupils' provision -------------------------------------------------------------------
+
+
+def record_pupils_seen(*, viewer: Any, pupil_ids: Iterable[int], summary: str, detail: dict[str, Any]) -> None:
+    """A page or the API showed these pupils' provision (the map by pupil, a list of groups): one audit
+    event per pupil, written in one insert."""
+    seen = sorted(set(pupil_ids))
+    if seen:
+        audit_events_bulk(
+            actor=viewer, action=AuditAction.VIEW, object_type="pupil", pupil_ids=seen, summary=summary, detail=detail
+        )
 
 
 # --- Individual provision -------------------------------------------------------------------------

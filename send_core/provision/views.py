@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +22,7 @@ from tenants.roles import OrganisationKind
 
 from . import permissions
 from . import services as provision_services
+from .csv_cells import safe_row
 from .forms import AddPupilForm, CostsForm, GroupForm, IndividualProvisionForm, InterventionForm, MeasureForm
 from .models import GroupMember, Intervention, ProvisionGroup, SessionStatus
 from .report import draft_information_report
@@ -30,6 +32,7 @@ from .selectors import (
     groups_for,
     hourly_rates,
     impact,
+    map_figures,
     notional_threshold,
     provision_map,
     recent_sessions,
@@ -248,22 +251,28 @@ def group(request: HttpRequest, group_id: int) -> HttpResponse:
     return form_page(request, "provision/group.html", context, form)
 
 
-def _session_day(request: HttpRequest, group: ProvisionGroup) -> datetime.date:
-    raw = request.POST.get("held_on") or request.GET.get("on") or ""
+def _session_day(request: HttpRequest, group: ProvisionGroup) -> tuple[datetime.date, str]:
+    """The session's date, and the error to show when what was sent is not a date.
+
+    Opening the page, a date outside the group's run is moved inside it. A posted date goes to the
+    service as sent, so that it can say the group was not running that day."""
+    posting = request.method == "POST"
+    raw = (request.POST.get("held_on") if posting else request.GET.get("on")) or ""
     try:
         day = datetime.date.fromisoformat(raw) if raw else today()
     except ValueError:
-        day = today()
-    return min(max(day, group.starts_on), group.ends_on)
+        clamped = min(max(today(), group.starts_on), group.ends_on)
+        return clamped, "Enter the session's date as a real date, for example 2026-01-15."
+    return (day if posting else min(max(day, group.starts_on), group.ends_on)), ""
 
 
 @require_http_methods(["GET", "POST"])
 def session(request: HttpRequest, group_id: int) -> HttpResponse:
     """Record a session on a phone: everyone attended unless marked absent; or not delivered."""
     item = _group(request, group_id)
-    day = _session_day(request, item)
-    errors: list[str] = []
-    if request.method == "POST":
+    day, date_error = _session_day(request, item)
+    errors: list[str] = [date_error] if date_error else []
+    if request.method == "POST" and not errors:
         delivered = request.POST.get("action") != "not_delivered"
         absent = [key.removeprefix("pupil-") for key, value in request.POST.items() if value == "absent"]
         try:
@@ -333,7 +342,11 @@ def link_plan_provision(request: HttpRequest, member_id: int) -> HttpResponse:
         raise Http404("There is no such pupil in a group.")
     pupil = pupil_for(request, member.pupil_id)
     permissions.require_manage_provision(request.roles)
-    line = PlanProvision.objects.select_related("plan").filter(pk=request.POST.get("line") or 0).first()
+    try:
+        line_id = int(request.POST.get("line") or 0)
+    except ValueError:
+        line_id = 0
+    line = PlanProvision.objects.select_related("plan").filter(pk=line_id).first() if line_id else None
     if line is None:
         messages.error(request, "Choose the provision on the plan that this group delivers.")
     else:
@@ -384,9 +397,11 @@ def costs(request: HttpRequest) -> HttpResponse:
     form = CostsForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            for role, rate in form.rates().items():
-                provision_services.set_hourly_rate(role, rate, set_by=request.user)
-            provision_services.set_notional_threshold(form.cleaned_data["notional_threshold"], set_by=request.user)
+            # All or nothing: a refused threshold must not leave the new rates saved.
+            with transaction.atomic():
+                for role, rate in form.rates().items():
+                    provision_services.set_hourly_rate(role, rate, set_by=request.user)
+                provision_services.set_notional_threshold(form.cleaned_data["notional_threshold"], set_by=request.user)
         except ValidationError as error:
             form.add_service_errors(error)
         else:
@@ -418,23 +433,41 @@ def _map_context(request: HttpRequest) -> dict[str, Any]:
     term = _term(request)
     the_map = provision_map(term)
     year_terms = term.school_year.terms
+    names = permissions.can_manage_provision(request.roles)
     return {
         "map": the_map,
+        "figures": map_figures(the_map, hide_small=not names),
         "term": term,
         "terms": year_terms,
-        "names": permissions.can_manage_provision(request.roles),
+        "names": names,
     }
+
+
+def _record_map_seen(request: HttpRequest, context: dict[str, Any], how: str) -> None:
+    """The map by pupil names children: each one shown is in their record's trail."""
+    if context["names"]:
+        the_map, term = context["map"], context["term"]
+        provision_services.record_pupils_seen(
+            viewer=request.user,
+            pupil_ids=[row.pupil.pk for row in the_map.rows],
+            summary=f"Viewed the provision map for {term.label} ({how})",
+            detail={"what": "provision map", "term": term.key},
+        )
 
 
 @require_GET
 def map_page(request: HttpRequest) -> HttpResponse:
     """The provision map for a term: by pupil (SENCO and head), by year group, need and group."""
-    return render(request, "provision/map.html", _map_context(request))
+    context = _map_context(request)
+    _record_map_seen(request, context, "page")
+    return render(request, "provision/map.html", context)
 
 
 @require_GET
 def map_print(request: HttpRequest) -> HttpResponse:
-    return render(request, "provision/map_print.html", _map_context(request))
+    context = _map_context(request)
+    _record_map_seen(request, context, "printable page")
+    return render(request, "provision/map_print.html", context)
 
 
 @require_GET
@@ -461,17 +494,19 @@ def map_csv(request: HttpRequest) -> HttpResponse:
         )
         for row in the_map.rows:
             writer.writerow(
-                [
-                    row.pupil.upn,
-                    row.pupil.display_name,
-                    row.year_group,
-                    row.need,
-                    getattr(row.pupil, "stage_label", "") or "",
-                    "; ".join(f"{line.what} (£{line.cost})" for line in row.lines),
-                    f"{row.term_cost:.2f}",
-                    f"{row.year_cost:.2f}",
-                    "yes" if row.flagged else "",
-                ]
+                safe_row(
+                    [
+                        row.pupil.upn,
+                        row.pupil.display_name,
+                        row.year_group,
+                        row.need,
+                        getattr(row.pupil, "stage_label", "") or "",
+                        "; ".join(f"{line.what} (£{line.cost})" for line in row.lines),
+                        f"{row.term_cost:.2f}",
+                        f"{row.year_cost:.2f}",
+                        "yes" if row.flagged else "",
+                    ]
+                )
             )
         record_event(
             actor=request.user,
@@ -484,15 +519,17 @@ def map_csv(request: HttpRequest) -> HttpResponse:
         )
     else:
         writer.writerow(["Group", "Intervention", "Pupils", f"Cost {term.label}", "Cost per pupil"])
-        for figure in the_map.groups:
+        for figure in context["figures"].groups:
             writer.writerow(
-                [
-                    figure.group.name,
-                    figure.group.intervention.name,
-                    figure.pupils,
-                    f"{figure.cost:.2f}",
-                    f"{figure.per_pupil:.2f}",
-                ]
+                safe_row(
+                    [
+                        figure.name,
+                        figure.intervention,
+                        figure.pupils,
+                        f"{figure.cost:.2f}",
+                        "" if figure.per_pupil is None else f"{figure.per_pupil:.2f}",
+                    ]
+                )
             )
         writer.writerow(["All provision", "", "", f"{the_map.term_total:.2f}", ""])
     return response
@@ -506,7 +543,7 @@ def impact_page(request: HttpRequest) -> HttpResponse:
     """Impact per intervention and per group over a school year, as tables and a chart."""
     permissions.require_view_figures(request.roles)
     year = _term(request).school_year
-    per_intervention, per_group = impact(year)
+    per_intervention, per_group = impact(year, hide_small=not permissions.can_manage_provision(request.roles))
     context = {
         "year": year,
         "per_intervention": per_intervention,

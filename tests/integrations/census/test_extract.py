@@ -120,3 +120,14 @@ def test_the_page_is_the_sencos_and_downloads_are_audited(school):
         assert AuditEvent.objects.filter(object_type="census SEN extract", action="export").count() == 1
     finally:
         connection.set_schema_to_public()
+
+
+def test_names_that_look_like_formulas_are_written_as_text(in_a):
+    pupil('=HYPERLINK("http://x")', code="K")
+    PupilFactory(legal_first_name="@Sam", last_name="-Lee")
+    extract = sen_extract(CENSUS_DAY)
+    exported = list(csv.DictReader(io.StringIO(extract_csv(extract))))
+    assert {r["Forename"] for r in exported} == {'\'=HYPERLINK("http://x")', "'@Sam"}
+    assert "'-Lee" in {r["Surname"] for r in exported}
+    report = list(csv.DictReader(io.StringIO(validation_csv(extract))))
+    assert report[0]["Pupil"] == '\'=HYPERLINK("http://x") Census'

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 from django.db import connection
 
-from send_core.provision.costing import cost_provision, run_weeks, to_pounds
+from send_core.provision.costing import ZERO, cost_provision, run_weeks, to_pounds
 from send_core.provision.models import ProvisionGroup, ProvisionSettings
 from send_core.provision.selectors import annual_cost_by_pupil, provision_map
 from send_core.provision.terms import SchoolYear, Term, parse_term, school_year_of, term_of
@@ -273,3 +273,35 @@ def test_the_map_page_csv_and_print_show_the_same_figures(known_map, staff, clie
     printable = client.get("/provision/map/print/?term=autumn-2025").content.decode()
     assert printable.count('data-testid="flag"') == 2 and "£2,731.00" in printable
     assert client.get("/provision/map/?term=winter-2025").status_code == 404
+
+
+def test_equipment_bought_in_august_counts_in_the_school_year_that_starts_in_september(in_a):
+    item = SimpleNamespace(
+        pk=1,
+        pupil_id=7,
+        kind="equipment",
+        cost=Decimal("120.00"),
+        staff_role="",
+        hours_per_week=None,
+        starts_on=datetime.date(2025, 8, 20),
+        ends_on=datetime.date(2025, 8, 31),
+    )
+    cost = lambda start, end: cost_provision(groups=[], individual=[item], rates={}, start=start, end=end)  # noqa: E731
+    assert cost(YEAR.starts_on, YEAR.ends_on).individual(1) == Decimal("120.00")
+    assert cost(AUTUMN.starts_on, AUTUMN.ends_on).individual(1) == Decimal("120.00")
+    assert cost(SchoolYear(2024).starts_on, SchoolYear(2024).ends_on).individual(1) == ZERO
+    # Saved, it shows on the autumn map and in the pupil's year.
+    pupil = PupilFactory()
+    IndividualProvisionFactory(
+        pupil=pupil,
+        kind="equipment",
+        description="Writing slope",
+        cost=Decimal("120.00"),
+        staff_role="",
+        hours_per_week=None,
+        starts_on=datetime.date(2025, 8, 20),
+        ends_on=datetime.date(2025, 8, 31),
+    )
+    assert annual_cost_by_pupil(year_start=YEAR.starts_on, year_end=YEAR.ends_on)[pupil.pk] == Decimal("120.00")
+    row = next(r for r in provision_map(AUTUMN).rows if r.pupil.pk == pupil.pk)
+    assert row.term_cost == Decimal("120.00") and row.lines[0].what == "Writing slope"

@@ -158,3 +158,70 @@ def test_groups_and_catalogue_stay_in_their_school(scene, in_b, staff, client_fo
     assert "Toe by Toe, Year 5" not in client.get("/provision/groups/").content.decode()
     assert "Toe by Toe" not in client.get("/provision/catalogue/").content.decode()
     assert "Ola" not in client.get("/provision/map/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "starts_in, ends_in, sees",
+    [
+        (20, 80, False),  # starts in 20 days: too early to prepare
+        (14, 80, True),  # two weeks before it starts: time to prepare
+        (-120, -31, True),  # a month after it ended: time for exit measures
+        (-120, -32, False),
+    ],
+)
+def test_staff_see_their_group_only_inside_its_window(scene, starts_in, ends_in, sees):
+    from send_core.provision.permissions import can_run_group, runs_group
+    from send_core.provision.selectors import groups_for
+
+    people, group, pupils, members = scene
+    ta = people["ta"]
+    ProvisionGroup.objects.filter(pk=group.pk).update(
+        starts_on=TODAY + datetime.timedelta(days=starts_in), ends_on=TODAY + datetime.timedelta(days=ends_in)
+    )
+    group.refresh_from_db()
+    assert can_view_send_record(ta, TA, pupils[0]) is sees
+    assert runs_group(ta, group) is sees and can_run_group(ta, TA, group) is sees
+    assert list(groups_for(ta, TA)) == ([group] if sees else [])
+    # The SENCO sees every group, whenever it runs.
+    assert list(groups_for(people["senco"], frozenset({"senco"}))) == [group]
+    assert can_run_group(people["senco"], frozenset({"senco"}), group)
+
+
+def test_gain_a_month_counts_gains_and_months_over_the_same_pupils():
+    from types import SimpleNamespace
+
+    from send_core.provision.selectors import _impact
+
+    def member(entry_value, exit_value, entry_on, exit_on):
+        return SimpleNamespace(
+            pupil_id=id(object()),
+            entry_value=Decimal(entry_value),
+            exit_value=Decimal(exit_value),
+            entry_on=entry_on,
+            exit_on=exit_on,
+            met_target=None,
+        )
+
+    start = datetime.date(2025, 9, 1)
+    timed = member("10", "16", start, start + datetime.timedelta(days=61))  # 6 in about 2 months
+    undated = member("10", "40", None, start + datetime.timedelta(days=61))  # a gain with no entry date
+    row = _impact("Numicon", "Maths age", [timed, undated], Decimal("0"))
+    assert row.average_gain == Decimal("18.0")  # the average gain still takes every measured pupil
+    assert row.gain_per_month == (Decimal(6) / (Decimal(61) / Decimal("30.44"))).quantize(Decimal("0.01"))
+    assert _impact("Numicon", "Maths age", [undated], Decimal("0")).gain_per_month is None
+
+
+def test_an_entry_measure_cannot_be_dated_after_the_exit_measure(scene):
+    people, group, pupils, members = scene
+    ta = people["ta"]
+    exit_on = TODAY - datetime.timedelta(days=2)
+    services.record_measure(members[0], recorded_by=ta, which="exit", value=Decimal("90"), on=exit_on)
+    with pytest.raises(ValidationError) as refused:
+        services.record_measure(members[0], recorded_by=ta, which="entry", value=Decimal("80"), on=TODAY)
+    assert refused.value.message_dict == {"on": ["The entry measure must be taken before the exit measure."]}
+    members[0].refresh_from_db()
+    assert members[0].entry_on == group.starts_on and members[0].entry_value == Decimal("84")
+    # On or before the exit measure is fine.
+    services.record_measure(members[0], recorded_by=ta, which="entry", value=Decimal("82"), on=exit_on)
+    members[0].refresh_from_db()
+    assert (members[0].entry_value, members[0].entry_on) == (Decimal("82"), exit_on)

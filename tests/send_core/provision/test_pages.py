@@ -3,7 +3,9 @@ but never a child, governors see figures, and class staff see only the groups th
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
@@ -19,6 +21,7 @@ from send_core.provision.models import (
     ProvisionGroup,
     ProvisionSettings,
 )
+from send_core.provision.terms import current_term
 from tests.send_core.factories import PlanProvisionFactory, PupilFactory, StaffTrainingFactory
 from tests.send_core.provision.factories import (
     GroupMemberFactory,
@@ -112,7 +115,7 @@ def test_the_business_manager_keeps_costs_and_sees_figures_but_no_child(groups):
     threshold = _in_school(groups, lambda: ProvisionSettings.objects.get().notional_threshold)
     assert threshold == Decimal("6500.00")
     the_map = client.get("/provision/map/").content.decode()
-    assert "Numicon, Year 4" in the_map and "£" in the_map
+    assert "Numicon: groups of fewer than 5" in the_map and "£" in the_map
     assert "Amara" not in the_map and "Okafor" not in the_map and "Noor" not in the_map
     exported = client.get("/provision/map.csv").content.decode()
     assert exported.startswith("Group,Intervention,Pupils") and "Okafor" not in exported
@@ -281,3 +284,128 @@ def test_the_information_report_is_drafted_from_live_figures_and_saved_as_edited
     printable = client.get("/provision/report/?print=1").content.decode()
     assert "Edited text" in printable
     assert groups.client("governor").post("/provision/report/", sections).status_code == 403
+
+
+def test_figures_only_roles_see_small_groups_only_within_their_intervention(groups):
+    def five_pupil_group():
+        GroupMember.objects.filter(pk=groups.objects["member"].pk).update(exit_value=Decimal("77"), exit_on=TODAY)
+        phonics = InterventionFactory(name="Phonics booster", measure="Phonics check score")
+        group = ProvisionGroupFactory(
+            intervention=phonics,
+            name="Phonics, Year 2",
+            starts_on=TODAY - datetime.timedelta(days=21),
+            ends_on=TODAY + datetime.timedelta(days=21),
+        )
+        for first in ("Ada", "Bo", "Cy", "Di", "Ed"):
+            GroupMemberFactory(
+                group=group,
+                pupil=PupilFactory(legal_first_name=first, last_name="Phonics"),
+                entry_value=Decimal("10"),
+                entry_on=group.starts_on,
+                exit_value=Decimal("20"),
+                exit_on=TODAY,
+                exit_target=Decimal("15"),
+            )
+
+    _in_school(groups, five_pupil_group)
+    for role in ("governor", "business_manager"):
+        client = groups.client(role)
+        page = client.get("/provision/map/").content.decode()
+        assert "Phonics, Year 2" in page and "Numicon, Year 4" not in page and "Thrive, Year 3" not in page
+        assert "Numicon: groups of fewer than 5" in page and "Fewer than 5" in page
+        exported = list(csv.DictReader(io.StringIO(client.get("/provision/map.csv").content.decode())))
+        by_name = {row["Group"]: row for row in exported}
+        assert by_name["Phonics, Year 2"]["Pupils"] == "5"
+        assert by_name["Numicon: groups of fewer than 5"]["Pupils"] == "Fewer than 5"
+        assert by_name["Numicon: groups of fewer than 5"]["Cost per pupil"] == ""
+        assert "Numicon, Year 4" not in by_name
+        body = client.get("/api/v1/provision/map/").json()
+        assert {g["name"] for g in body["groups"]} >= {"Phonics, Year 2", "Numicon: groups of fewer than 5"}
+        assert "Numicon, Year 4" not in {g["name"] for g in body["groups"]}
+        assert all(f["pupils"] == "Fewer than 5" or f["pupils"] >= 5 for f in body["by_year_group"] + body["by_need"])
+        impact = client.get("/provision/impact/").content.decode()
+        by_group = impact.split('data-testid="impact-groups"')[1]
+        assert "Phonics, Year 2" in by_group and "Numicon, Year 4" not in by_group
+        by_intervention = impact.split('data-testid="impact-groups"')[0]
+        assert "Fewer than 5 with a target" in by_intervention and ">Fewer than 5<" in by_intervention
+        assert "5 of 5 (100%)" in by_group
+    # The SENCO sees every group with its count.
+    senco = groups.client("senco")
+    page = senco.get("/provision/map/").content.decode()
+    assert "Numicon, Year 4" in page and "Fewer than 5" not in page
+    assert "Numicon, Year 4" in senco.get("/provision/impact/").content.decode()
+    names = {g["name"] for g in senco.get("/api/v1/provision/map/").json()["groups"]}
+    assert {"Numicon, Year 4", "Phonics, Year 2"} <= names
+
+
+def test_a_refused_threshold_saves_none_of_the_rates(groups):
+    response = groups.client("senco").post(
+        "/provision/costs/", {"rate_teaching_assistant": "20.00", "notional_threshold": "0"}
+    )
+    assert response.status_code == 400
+    assert "must be at least £0.01" in response.content.decode()
+    rate = _in_school(groups, lambda: HourlyRate.objects.get(staff_role="teaching_assistant").hourly_rate)
+    assert rate == Decimal("16.00")
+    assert _in_school(groups, lambda: ProvisionSettings.objects.exists()) is False
+
+
+def test_an_unreadable_plan_line_gets_a_message_not_an_error_page(groups):
+    member = groups.objects["member"]
+    client = groups.client("senco")
+    response = client.post(f"/provision/members/{member.pk}/plan-provision/", {"line": "first"}, follow=True)
+    assert response.status_code == 200
+    assert "Choose the provision on the plan that this group delivers." in response.content.decode()
+
+
+def test_a_session_posted_outside_the_run_or_with_no_real_date_is_refused_not_moved(groups):
+    from send_core.provision.models import GroupSession
+
+    client = groups.client("teaching_assistant")
+    group = groups.objects["group"]
+    before = (group.starts_on - datetime.timedelta(days=3)).isoformat()
+    refused = client.post(f"/provision/groups/{group.pk}/session/", {"held_on": before, "action": "delivered"})
+    assert refused.status_code == 400 and "The group was not running on that date." in refused.content.decode()
+    unreadable = client.post(f"/provision/groups/{group.pk}/session/", {"held_on": "31/02", "action": "delivered"})
+    assert unreadable.status_code == 400
+    assert "Enter the session&#x27;s date as a real date" in unreadable.content.decode()
+    assert _in_school(groups, lambda: GroupSession.objects.filter(group=group).count()) == 0
+    # Opening the page on a date outside the run still shows the nearest day inside it.
+    opened = client.get(f"/provision/groups/{group.pk}/session/?on={before}")
+    assert opened.status_code == 200 and f"{group.starts_on:%-d %B}" in opened.content.decode()
+
+
+def test_the_map_by_pupil_and_the_groups_api_are_in_each_pupils_trail(groups):
+    def seen(person):
+        return _in_school(
+            groups,
+            lambda: sorted(
+                AuditEvent.objects.filter(
+                    pupil_id=groups.pupil.pk, action="view", actor_id=groups.people[person].pk
+                ).values_list("summary", flat=True)
+            ),
+        )
+
+    senco = groups.client("senco")
+    assert senco.get("/provision/map/").status_code == 200
+    assert senco.get("/provision/map/print/").status_code == 200
+    assert senco.get("/api/v1/provision/map/").status_code == 200
+    term = current_term(TODAY).label
+    assert seen("senco") == [
+        f"Viewed the provision map for {term} (API)",
+        f"Viewed the provision map for {term} (page)",
+        f"Viewed the provision map for {term} (printable page)",
+    ]
+    # The governor sees figures, no child: nothing to put in a child's trail.
+    groups.client("governor").get("/provision/map/")
+    groups.client("governor").get("/api/v1/provision/map/")
+    assert seen("governor") == []
+    assert groups.client("teaching_assistant").get("/api/v1/provision/groups/").status_code == 200
+    assert seen("teaching_assistant") == ["Listed intervention groups (API)"]
+    # Noor is in a group the TA does not run, so not in the TA's trail of reads.
+    other = _in_school(
+        groups,
+        lambda: AuditEvent.objects.filter(
+            pupil_id=groups.objects["other_pupil"].pk, actor_id=groups.people["teaching_assistant"].pk
+        ).count(),
+    )
+    assert other == 0

@@ -64,6 +64,7 @@ def _everyone_has_provision(school) -> None:
         ("/provision/groups/", "teaching_assistant"),
         ("/provision/impact/", "senco"),
         ("/api/v1/provision/map/", "senco"),
+        ("/api/v1/provision/groups/", "senco"),
     ],
 )
 def test_a_provision_page_costs_the_same_with_50_or_600_pupils(school, page, role, max_queries):
