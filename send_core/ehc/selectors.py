@@ -626,3 +626,50 @@ def la_timeliness_by_month(
                 review.decided_on is not None and review.decided_on <= due
             )
     return [{"month": month, **figures} for month, figures in sorted(months.items())]
+
+
+@dataclass(frozen=True)
+class AnnualReviewDue:
+    pupil: Pupil
+    due_by: datetime.date
+    overdue: bool
+
+
+def annual_reviews_due(*, on: datetime.date, within_days: int = 56) -> list[AnnualReviewDue]:
+    """Pupils with an EHC plan whose annual review must be held within `within_days` (or is overdue).
+
+    Three queries however many pupils: their final plans, their last review meetings, the pupils.
+    """
+    from django.db.models import Max
+
+    issued = dict(
+        EhcPlan.objects.filter(pupil__isnull=False, status=EhcPlanStatus.FINAL)
+        .values_list("pupil_id")
+        .annotate(last=Max("issued_on"))
+    )
+    met = dict(
+        AnnualReview.objects.filter(pupil_id__in=list(issued)).values_list("pupil_id").annotate(last=Max("meeting_on"))
+    )
+    horizon = on + datetime.timedelta(days=within_days)
+    due: dict[int, datetime.date] = {}
+    for pupil_id, issued_on in issued.items():
+        starts = [day for day in (issued_on, met.get(pupil_id)) if day]
+        if starts and (by := clock.annual_review_due(max(starts))) <= horizon:
+            due[pupil_id] = by
+    people = Pupil.objects.filter(pk__in=list(due), leaving_date__isnull=True).select_related("school_class")
+    return sorted(
+        (AnnualReviewDue(pupil, due[pupil.pk], due[pupil.pk] < on) for pupil in people),
+        key=lambda row: (row.due_by, row.pupil.last_name),
+    )
+
+
+def requests_with_the_la() -> QuerySet[EhcRequest]:
+    """Requests sent and not yet settled, the ones waiting on the school first."""
+    from .models import OPEN_REQUEST_STATUSES
+
+    return (
+        EhcRequest.objects.filter(status__in=OPEN_REQUEST_STATUSES)
+        .exclude(status=RequestStatus.DRAFT)
+        .select_related("pupil")
+        .order_by("-status_changed_on", "-id")
+    )

@@ -59,6 +59,11 @@ def dashboard_context(request: HttpRequest, *, full: bool) -> dict[str, Any]:
             concern_count=concerns.count(),
         )
     if context["view"] == "senco":
+        from ..ehc import selectors as ehc
+
+        # What the school is waiting on from the LA, and the EHC plans whose annual review is near.
+        context["ehc_requests"] = list(ehc.requests_with_the_la())
+        context["annual_reviews_due"] = ehc.annual_reviews_due(on=day)
         shortfall = pupils_with_fewer_than_three_reviews(day, user=user, roles=roles)
         context["shortfall"] = shortfall if full else shortfall[:SHORT_LIST]
         context["shortfall_count"] = len(shortfall)

@@ -184,3 +184,28 @@ def test_schools_are_reminded_of_annual_reviews_and_phase_transfers(in_schema, s
         assert reminders.send_reminders(datetime.date(2026, 11, 23)) == 1
         assert Reminder.objects.get().user_id == senco.pk
     assert timezone.now()
+
+
+def test_the_senco_dashboard_lists_requests_with_the_la_and_annual_reviews_due(in_schema, school_a, people, client_for):
+    from send_core.ehc.models import AnnualReview, EhcPlan
+
+    from .conftest import make_ready_pupil
+
+    today = timezone.localdate()
+    with in_schema(school_a):
+        waiting = make_ready_pupil()
+        EhcRequest.objects.create(
+            pupil=waiting, status="information_requested", submitted_on=today, status_changed_on=today
+        )
+        due_soon, overdue, later = make_ready_pupil(), make_ready_pupil(), make_ready_pupil()
+        EhcPlan.objects.create(pupil=due_soon, status="final", issued_on=today - datetime.timedelta(days=340))
+        EhcPlan.objects.create(pupil=overdue, status="final", issued_on=today - datetime.timedelta(days=800))
+        AnnualReview.objects.create(
+            pupil=overdue, due_by=today, meeting_on=today - datetime.timedelta(days=370), invitations_sent_on=None
+        )
+        EhcPlan.objects.create(pupil=later, status="final", issued_on=today - datetime.timedelta(days=30))
+        due = selectors.annual_reviews_due(on=today)
+        assert [(row.pupil.pk, row.overdue) for row in due] == [(overdue.pk, True), (due_soon.pk, False)]
+    page = client_for(people.senco, school_a).get("/send/").content.decode()
+    assert "Requests with the local authority (1)" in page and "The LA has asked for more information" in page
+    assert "Annual reviews due in the next 8 weeks or overdue (2)" in page
