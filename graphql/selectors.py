@@ -513,12 +513,3 @@ def refresh_run_counts(*, since: datetime.datetime) -> dict[str, int]:
 
     rows = RefreshRun.objects.filter(queued_at__gte=since).values("status").annotate(n=Count("id"))
     return {row["status"]: row["n"] for row in rows}
-
-
-def figures_version() -> str:
-    """Changes whenever any figure is refreshed: two cheap index look-ups."""
-    from django.db.models import Max
-
-    schools = SchoolFigures.objects.aggregate(last=Max("refreshed_at"))["last"]
-    casework = EhcTimeliness.objects.aggregate(last=Max("refreshed_at"))["last"]
-    return f"{schools.isoformat() if schools else '-'}/{casework.isoformat() if casework else '-'}"

@@ -18,6 +18,7 @@ from send_core.audit.services import record_event
 from tenants.models import Organisation, User
 from tenants.roles import OrganisationKind
 
+from . import versions
 from .figures import compute_la_timeliness, compute_school_figures
 from .models import EhcTimeliness, RefreshRun, RefreshStatus, RefreshTrigger, ReportingToken, SchoolFigures
 from .permissions import can_manage_tokens
@@ -85,6 +86,7 @@ def _refresh(organisation: Organisation, on: datetime.date) -> list[str]:
                     month=month["month"],
                     defaults={**values, "refreshed_at": timezone.now()},
                 )
+        versions.bump(organisation.pk)
         return []
     # Trusts hold no records of their own: their figures are their schools'.
     return []
@@ -118,6 +120,7 @@ def store_school_figures(organisation: Organisation, counts) -> SchoolFigures:
         on=counts.on,
         defaults={**values, "phase": organisation.phase, "refreshed_at": timezone.now()},
     )
+    versions.bump(organisation.pk)
     return figures
 
 

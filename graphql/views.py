@@ -25,7 +25,7 @@ from tenants.models import Organisation
 from tenants.permissions import is_operator
 from tenants.roles import OrganisationKind
 
-from . import selectors, services
+from . import selectors, services, versions
 from .limits import limits_signature, validation_rules
 from .models import RefreshStatus, ReportingToken
 from .permissions import can_manage_tokens
@@ -128,7 +128,10 @@ def _answer_key(request: HttpRequest, params: tuple | None) -> str | None:
             query,
             variables,
             operation_name,
-            selectors.figures_version(),
+            # Only these schools' and this casework's figures, unless the question asks for benchmarks.
+            versions.version_of(
+                [*scope.school_ids, *scope.casework_ids], platform="benchmark" in (query or "").lower()
+            ),
             timezone.localdate().isoformat(),
             limits_signature(),
             selectors.min_benchmark_schools(),

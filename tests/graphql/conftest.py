@@ -69,6 +69,10 @@ def figures_row(organisation, *, on=TODAY, **values) -> SchoolFigures:
     defaults["refreshed_at"] = timezone.now()
     connection.set_schema_to_public()
     row, _ = SchoolFigures.objects.update_or_create(organisation=organisation, on=on, defaults=defaults)
+    # As a refresh does: cached answers about this school are no longer current.
+    from send_graphql import versions
+
+    versions.bump(organisation.pk)
     return row
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from send_graphql.models import ReportingToken
 from send_graphql.schema import schema
 from send_graphql.selectors import METRICS, _cells
@@ -654,3 +655,44 @@ def test_figures_are_served_only_at_month_ends_or_the_latest_refresh(school_a, m
     assert sen_support(last_month_end) == 22
     assert snapshot_day(datetime.date(2026, 2, 28)) == datetime.date(2026, 2, 28)
     assert snapshot_day(datetime.date(2026, 3, 30)) == datetime.date(2026, 2, 28)
+
+
+def test_a_cached_answer_lasts_until_one_of_its_own_schools_is_refreshed(
+    trust, trust_lead, school_a, school_b, secondary, gql
+):
+    from send_graphql import versions
+
+    for school in (school_a, school_b, secondary):
+        figures_row(school)
+    query = "{ compare(metric: SEN_SUPPORT) { school { slug } figure { value } } }"
+
+    def birchwood():
+        status, body = gql(trust_lead, trust, query)
+        assert status == 200, body
+        return next(row["figure"]["value"] for row in body["data"]["compare"] if row["school"]["slug"] == "birchwood")
+
+    from send_graphql.models import SchoolFigures
+
+    assert birchwood() == 30
+    # The figures change in the table without a refresh being announced: the cached answer stands...
+    SchoolFigures.objects.filter(organisation=school_b).update(
+        sen_support=40,
+        by_primary_need={"ASD": 16, "SEMH": 10, "SPLD": 20},
+        by_sex={"F": 20, "M": 26},
+        refreshed_at=timezone.now(),
+    )
+    versions.bump(school_a.pk)  # ...and so it does when a school outside the trust is refreshed;
+    assert birchwood() == 30
+    versions.bump(school_b.pk)  # one of the trust's own schools refreshed: the answer is worked out again.
+    assert birchwood() == 40
+
+
+def test_a_refresh_moves_its_schools_version_and_the_platforms():
+    from send_graphql import versions
+
+    mine, other = versions.version_of([1]), versions.version_of([1], platform=True)
+    versions.bump(2)
+    assert versions.version_of([1]) == mine
+    assert versions.version_of([1], platform=True) != other
+    versions.bump(1)
+    assert versions.version_of([1]) != mine
