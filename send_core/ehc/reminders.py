@@ -112,17 +112,34 @@ def _school_items(organisation, on: datetime.date) -> list[DueItem]:
     pupil_ids = EhcPlan.objects.filter(pupil__isnull=False, status=EhcPlanStatus.FINAL).values_list(
         "pupil_id", flat=True
     )
-    for pupil in Pupil.objects.filter(pk__in=pupil_ids, leaving_date__isnull=True):
-        whom, initials = pupil.display_name, _initials(pupil.display_name.split(" ")[0], pupil.last_name)
-        link = f"/pupils/{pupil.pk}/ehc/"
-        due = selectors.next_annual_review_due(pupil)
-        held = AnnualReview.objects.filter(pupil=pupil, meeting_on__gt=on - datetime.timedelta(days=365)).exists()
-        if due and not held:
-            items.append(
-                DueItem(sencos, "pupil", pupil.pk, "annual_review", due, "Hold the annual review", whom, initials, link)
+
+    def who(pupil: Pupil) -> tuple[str, str, str]:
+        return (
+            pupil.display_name,
+            _initials(pupil.display_name.split(" ")[0], pupil.last_name),
+            f"/pupils/{pupil.pk}/ehc/",
+        )
+
+    # Reminders go a week ahead at most, so only reviews due within 7 days (or overdue) matter.
+    for row in selectors.annual_reviews_due(on=on, within_days=max(LEAD_DAYS)):
+        whom, initials, link = who(row.pupil)
+        items.append(
+            DueItem(
+                sencos,
+                "pupil",
+                row.pupil.pk,
+                "annual_review",
+                row.due_by,
+                "Hold the annual review",
+                whom,
+                initials,
+                link,
             )
+        )
+    for pupil in Pupil.objects.filter(pk__in=pupil_ids, leaving_date__isnull=True):
         transfer = clock.phase_transfer_due(pupil.nc_year, on)
         if transfer and transfer >= on - datetime.timedelta(days=1):
+            whom, initials, link = who(pupil)
             items.append(
                 DueItem(
                     sencos,

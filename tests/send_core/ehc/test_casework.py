@@ -209,3 +209,26 @@ def test_the_senco_dashboard_lists_requests_with_the_la_and_annual_reviews_due(i
     page = client_for(people.senco, school_a).get("/send/").content.decode()
     assert "Requests with the local authority (1)" in page and "The LA has asked for more information" in page
     assert "Annual reviews due in the next 8 weeks or overdue (2)" in page
+
+
+def test_school_reminders_cost_the_same_queries_for_3_or_15_pupils_with_plans(in_schema, school_a, member):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from send_core.ehc.models import EhcPlan
+    from tests.send_core.factories import PupilFactory
+
+    member(school_a, "senco")
+    on = datetime.date(2026, 11, 23)
+    counts = []
+    with in_schema(school_a):
+        for total in (3, 15):
+            while EhcPlan.objects.filter(pupil__isnull=False).count() < total:
+                EhcPlan.objects.create(
+                    pupil=PupilFactory(nc_year="6"), status="final", issued_on=datetime.date(2025, 11, 27)
+                )
+            with CaptureQueriesContext(connection) as queries:
+                items = reminders.due_items(on)
+            counts.append(len(queries))
+            assert len([i for i in items if i.deadline_key == "annual_review"]) == total
+    assert counts[0] == counts[1], counts
