@@ -673,3 +673,19 @@ def requests_with_the_la() -> QuerySet[EhcRequest]:
         .select_related("pupil")
         .order_by("-status_changed_on", "-id")
     )
+
+
+def unread_in_thread(thread_root_id: int | None, applied_ids: Iterable[int], *, organisation: Any) -> list:
+    """Messages to `organisation` in the thread not yet taken in (nothing is opened to find them)."""
+    if thread_root_id is None:
+        return []
+    from send_core.exchange import get_exchange
+
+    applied = set(applied_ids)
+    return [
+        message
+        for message in get_exchange().thread(thread_root_id, organisation=organisation)
+        if message.recipient_id == organisation.pk
+        and message.id not in applied
+        and message.state not in {"withdrawn", "expired"}
+    ]

@@ -84,6 +84,8 @@ def test_request_to_final_plan(browser, site, member, settings, tmp_path):
         expect(c.get_by_test_id("case-status")).to_have_text("More information asked for")
 
         s.reload()
+        expect(s.get_by_test_id("unread")).to_contain_text("information request")
+        s.get_by_role("button", name="Read and update the request").click()
         expect(s.get_by_test_id("request-status")).to_have_text("The LA has asked for more information")
         expect(s.get_by_test_id("la-question")).to_contain_text("latest reading assessments")
         s.get_by_label("Your answer").fill("Reading age 6y4m in June, 6y8m in November; both attached to the plan.")
@@ -91,6 +93,7 @@ def test_request_to_final_plan(browser, site, member, settings, tmp_path):
         expect(s.get_by_test_id("request-status")).to_have_text("Sent to the local authority")
 
         c.reload()
+        c.get_by_role("button", name="Read the answer").click()
         expect(c.get_by_test_id("school-reply")).to_contain_text("Reading age 6y4m")
         c.locator("summary", has_text="Decide whether to assess").click()
         c.get_by_label("Agree to carry out an EHC needs assessment").check()
@@ -113,6 +116,7 @@ def test_request_to_final_plan(browser, site, member, settings, tmp_path):
         expect(c.get_by_test_id("case-status")).to_have_text("Final plan issued")
 
         s.reload()
+        s.get_by_role("button", name="Read and update the request").click()
         expect(s.get_by_test_id("request-status")).to_have_text("EHC plan issued")
         expect(s.get_by_test_id("stage").first).to_have_text("EHC plan")
         s.get_by_role("link", name="Final EHC plan, version 2").click()

@@ -163,19 +163,31 @@ def _case_context(request: HttpRequest, case: EhcCase, **forms) -> dict:
         "no_plan_form": NoPlanForm(initial={"on": on}),
         "final_form": FinalPlanForm(),
         "today": on,
+        # The school's answers are opened (an audited act) when the caseworker chooses to read them.
+        "unread": selectors.unread_in_thread(
+            case.request_envelope_id, case.applied_envelope_ids, organisation=request.tenant
+        ),
     }
     context.update(forms)
     return context
 
 
+@require_POST
+def read_replies(request: HttpRequest, case_id: int) -> HttpResponse:
+    item = _case(request, case_id)
+    try:
+        taken = services.take_in_school_replies(item, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if taken:
+            messages.success(request, f"{len(taken)} answer(s) from {item.school_name} read and added to the case.")
+    return redirect("ehc:case", item.pk)
+
+
 @require_GET
 def case(request: HttpRequest, case_id: int) -> HttpResponse:
     item = _case(request, case_id)
-    try:
-        if services.take_in_school_replies(item, user=request.user):
-            item = selectors.get_case(item.pk)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
     services.audit(
         actor=request.user,
         action=services.AuditAction.VIEW,

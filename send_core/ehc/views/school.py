@@ -189,15 +189,10 @@ def _status_page(
     request: HttpRequest, item: EhcRequest, reply_form: ReplyForm | None = None, status: int = 200
 ) -> HttpResponse:
     if request.method == "GET":
-        try:
-            taken = services.take_in_local_authority_replies(item, user=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            taken = []
-        if taken:
-            item.refresh_from_db()
         record_view(request, item.pupil, "EHC request")
     thread = get_exchange().thread(item.envelope_id, organisation=request.tenant) if item.envelope_id else []
+    # Opening a message is an audited act, so it happens when the SENCO chooses to read them (a POST).
+    unread = selectors.unread_in_thread(item.envelope_id, item.applied_envelope_ids, organisation=request.tenant)
     context = pupil_context(
         request,
         item.pupil,
@@ -206,8 +201,25 @@ def _status_page(
         thread=thread,
         plans=list(EhcPlan.objects.filter(pupil=item.pupil).order_by("-version")),
         reply_form=reply_form or ReplyForm(),
+        unread=unread,
     )
     return render(request, TEMPLATES + "status.html", context, status=status)
+
+
+@require_POST
+def read_replies(request: HttpRequest, request_id: int) -> HttpResponse:
+    """Open what the LA has sent since last time and bring it into the request (and the pupil's record)."""
+    item = _request(request, request_id)
+    try:
+        taken = services.take_in_local_authority_replies(item, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if taken:
+            messages.success(
+                request, f"{len(taken)} message(s) from the local authority read and added to the request."
+            )
+    return redirect("ehc:request", item.pk)
 
 
 @require_POST
@@ -275,13 +287,10 @@ def _annual_review(request: HttpRequest, review_id: int) -> AnnualReview:
 @require_http_methods(["GET", "POST"])
 def annual_review(request: HttpRequest, review_id: int) -> HttpResponse:
     review = _annual_review(request, review_id)
-    decided_now = (
-        request.method == "GET"
-        and review.status in (AnnualReviewStatus.SENT, AnnualReviewStatus.DECIDED)
-        and services.take_in_annual_review_decision(review, user=request.user)
-    )
-    if decided_now:
-        review.refresh_from_db()
+    if request.method == "POST" and "read_replies" in request.POST:
+        if services.take_in_annual_review_decision(review, user=request.user):
+            messages.success(request, "The local authority's reply has been read and added to the review.")
+        return redirect("ehc:annual-review", review.pk)
     form = None
     if review.status == AnnualReviewStatus.PLANNED:
         initial = {
@@ -318,6 +327,7 @@ def annual_review(request: HttpRequest, review_id: int) -> HttpResponse:
         review=review,
         form=form,
         report_due=clock.review_report_due(review.meeting_on),
+        unread=selectors.unread_in_thread(review.envelope_id, review.applied_envelope_ids, organisation=request.tenant),
         decision_due=clock.review_decision_due(review.meeting_on),
     )
     return form_page(request, TEMPLATES + "annual_review.html", context, form)

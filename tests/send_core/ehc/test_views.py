@@ -177,3 +177,30 @@ def test_the_api_lists_cases_with_their_next_deadline_for_the_la_only(in_schema,
     assert client_for(people.senco, school_a).get("/api/v1/ehc/cases/").status_code == 404
     assert client_for(people.senco, school_a).get("/api/v1/ehc/requests/").status_code == 200
     assert client_for(people.teacher, school_a).get("/api/v1/ehc/requests/").status_code == 403
+
+
+def test_looking_at_a_request_opens_nothing_reading_the_replies_is_a_choice(
+    in_schema, school_a, la, people, client_for
+):
+    from send_core.ehc import services
+
+    with in_schema(school_a):
+        pupil = make_ready_pupil()
+        request = services.start_ehc_request(pupil, started_by=people.senco)
+        request.reason = "Little progress."
+        request.save()
+        request = services.submit_ehc_request(request, submitted_by=people.senco)
+    with in_schema(la):
+        case = services.open_ehc_request(request.envelope_id, opened_by=people.caseworker)
+        services.ask_school_for_information(case, asked_by=people.caseworker, question="Any EP report?")
+    question = Envelope.objects.get(kind="information_request")
+    client = client_for(people.senco, school_a)
+    page = client.get(f"/ehc-requests/{request.pk}/").content.decode()
+    assert "1 message not yet read" in page and "Any EP report?" not in page
+    question.refresh_from_db()
+    assert question.opened_at is None  # a GET (or a forged image link) opens nothing
+    assert client.get(f"/ehc-requests/{request.pk}/read/").status_code == 405
+    assert client.post(f"/ehc-requests/{request.pk}/read/").status_code == 302
+    question.refresh_from_db()
+    assert question.opened_at is not None
+    assert "Any EP report?" in client.get(f"/ehc-requests/{request.pk}/").content.decode()
