@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context, tenant_context
 
@@ -26,6 +26,9 @@ from .permissions import can_manage_tokens
 logger = logging.getLogger(__name__)
 
 REFRESH_FAILED_REASON = "the figures could not be worked out (see the server log)."
+
+# The first key of the advisory lock a refresh holds (the second is the organisation's id).
+REFRESH_LOCK_SPACE = 7341
 
 # How many months of EHC casework an LA refresh rewrites.
 TIMELINESS_MONTHS = 24
@@ -50,7 +53,12 @@ def refresh_organisation(
         run.status, run.started_at, run.error = RefreshStatus.RUNNING, timezone.now(), ""
         run.save(update_fields=["status", "started_at", "error"])
     try:
-        not_available = _refresh(organisation, on)
+        # One refresh of an organisation at a time (nightly, on change, by an operator): the
+        # later waits, then reads the records as they are then, so it never stores older figures
+        # over newer ones.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [REFRESH_LOCK_SPACE, organisation.pk])
+            not_available = _refresh(organisation, on)
     except Exception as error:
         with schema_context("public"):
             run.status, run.finished_at = RefreshStatus.FAILED, timezone.now()

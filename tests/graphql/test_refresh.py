@@ -269,3 +269,24 @@ def test_an_mis_import_written_in_bulk_queues_a_refresh_too(
     with in_schema(school_a), django_capture_on_commit_callbacks(execute=True):
         assert import_pupils(io.BytesIO(_csv([_row(1), _row(2)])), imported_by=office).created == 2
     assert [kw["args"][0] for kw in sent] == [school_a.pk]
+
+
+def test_two_refreshes_of_one_organisation_never_run_at_once(school_a, pupils, monkeypatch):
+    """The refresh holds an advisory lock on the organisation for its whole work."""
+    from django.db import connection
+    from send_graphql import services
+
+    held = []
+
+    def observe(organisation, on):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s AND objid = %s AND granted",
+                [services.REFRESH_LOCK_SPACE, organisation.pk],
+            )
+            held.append(cursor.fetchone()[0])
+        return []
+
+    monkeypatch.setattr(services, "_refresh", observe)
+    services.refresh_organisation(school_a)
+    assert held == [1]
