@@ -517,6 +517,8 @@ def map_csv(request: HttpRequest) -> HttpResponse:
             summary=f"Exported the provision map for {term.label}",
             detail={"pupils": len(the_map.rows)},
         )
+        # And in each child's own trail: their name and costs left the school in this file.
+        _record_map_seen(request, context, "CSV download")
     else:
         writer.writerow(["Group", "Intervention", "Pupils", f"Cost {term.label}", "Cost per pupil"])
         for figure in context["figures"].groups:

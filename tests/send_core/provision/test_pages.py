@@ -409,3 +409,20 @@ def test_the_map_by_pupil_and_the_groups_api_are_in_each_pupils_trail(groups):
         ).count(),
     )
     assert other == 0
+
+
+def test_the_map_csv_is_in_each_listed_childs_trail(groups):
+    from send_core.audit.models import AuditEvent
+
+    senco = groups.people["senco"]
+    exported = groups.client("senco").get("/provision/map.csv").content.decode()
+    assert "Okafor" in exported
+    seen = _in_school(
+        groups,
+        lambda: set(
+            AuditEvent.objects.filter(actor_id=senco.pk, action="view", summary__contains="CSV download").values_list(
+                "pupil_id", flat=True
+            )
+        ),
+    )
+    assert groups.pupil.pk in seen
