@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from graphene_django.views import GraphQLView, HttpError
 
 from graphql import GraphQLError
+from send_core.csv_cells import safe_row
 from tenants.models import Organisation
 from tenants.permissions import is_operator
 from tenants.roles import OrganisationKind
@@ -322,8 +323,9 @@ def _csv_response(filename: str, header: list[str], rows: list[list[str]]) -> Ht
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow(safe_row(header))
+    # School and trust names are typed by people: never let a spreadsheet run one as a formula.
+    writer.writerows(safe_row(list(row)) for row in rows)
     writer.writerow([])
     writer.writerow([CSV_NOTE])
     return response

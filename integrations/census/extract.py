@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from send_core.csv_cells import safe_row
 from send_core.models import CensusCode, NeedRank, NeedType, Pupil, PupilNeed, RegisterEntry
-from send_core.provision.csv_cells import safe_row
 from send_core.selectors.pupils import covering, on_roll
 
 # Each rule the extract checks, as a SENCO reads it in the validation report.

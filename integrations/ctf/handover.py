@@ -22,7 +22,7 @@ from integrations.exchange import services as exchange
 from integrations.exchange.models import Envelope, EnvelopeKind, EnvelopeState
 from send_core.crypto import delete_stored
 from send_core.models import Document, DocumentKind, Pupil
-from send_core.services.documents import open_document, upload_document
+from send_core.services.documents import close_uploads, documents_as_uploads, upload_document
 from send_core.transition.importing import ImportedFile, check_record, import_transition_record
 from send_core.transition.models import HandoverMethod, TransitionFile
 from send_core.transition.records import DEFAULT_SECTIONS
@@ -34,15 +34,6 @@ from .pdf import transition_pdf
 
 # A transition file stays open to the next school for a school year.
 EXPIRY_DAYS = 366
-
-
-def _document_files(documents: Iterable[Document], user: Any) -> list[tuple[str, io.BytesIO]]:
-    files = []
-    for document in documents:
-        handle = io.BytesIO(b"".join(open_document(document, opened_by=user)))
-        handle.name = document.original_filename
-        files.append((document.title, handle))
-    return files
 
 
 def send_transition_file(
@@ -62,19 +53,23 @@ def send_transition_file(
                 "and Common Transfer File instead."
             }
         )
-    with transaction.atomic():
-        envelope = exchange.send_envelope(
-            sender=organisation,
-            recipient=prepared.destination,
-            kind=EnvelopeKind.TRANSITION_FILE,
-            subject=f"Transition file {organisation.urn}-{pupil.pk}",
-            payload=prepared.record,
-            sent_by=sent_by,
-            documents=_document_files(prepared.documents, sent_by),
-            expires_in_days=EXPIRY_DAYS,
-            sender_pupil_id=pupil.pk,
-        )
-        return note_file_sent(prepared, sent_by=sent_by, method=HandoverMethod.EXCHANGE, envelope_id=envelope.pk)
+    files = documents_as_uploads(prepared.documents, opened_by=sent_by)
+    try:
+        with transaction.atomic():
+            envelope = exchange.send_envelope(
+                sender=organisation,
+                recipient=prepared.destination,
+                kind=EnvelopeKind.TRANSITION_FILE,
+                subject=f"Transition file {organisation.urn}-{pupil.pk}",
+                payload=prepared.record,
+                sent_by=sent_by,
+                documents=files,
+                expires_in_days=EXPIRY_DAYS,
+                sender_pupil_id=pupil.pk,
+            )
+            return note_file_sent(prepared, sent_by=sent_by, method=HandoverMethod.EXCHANGE, envelope_id=envelope.pk)
+    finally:
+        close_uploads(files)
 
 
 def _entry_name(number: int, title: str, filename: str) -> str:
@@ -108,8 +103,12 @@ def transition_bundle(
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(f"{stem}.pdf", pdf)
         archive.writestr(f"{stem}-ctf.xml", ctf)
-        for number, (title, handle) in enumerate(_document_files(prepared.documents, exported_by), start=1):
-            archive.writestr(_entry_name(number, title, handle.name), handle.getvalue())
+        files = documents_as_uploads(prepared.documents, opened_by=exported_by)
+        try:
+            for number, (title, handle) in enumerate(files, start=1):
+                archive.writestr(_entry_name(number, title, handle.name), handle.read())
+        finally:
+            close_uploads(files)
     note_file_sent(prepared, sent_by=exported_by, method=HandoverMethod.PDF_AND_CTF)
     return Bundle(filename=f"{stem}.zip", content=buffer.getvalue())
 

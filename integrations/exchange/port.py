@@ -34,6 +34,11 @@ def describe(envelope: Envelope) -> Message:
     )
 
 
+def _described(envelope: Envelope, organisation: Any) -> Message:
+    """An envelope the services just returned (sender and recipient loaded), as `organisation` reads it."""
+    return describe(selectors.reveal_envelopes([envelope], organisation)[0])
+
+
 class EnvelopeExchange:
     """send_core's exchange: each call goes through the exchange's own services and checks."""
 
@@ -69,16 +74,14 @@ class EnvelopeExchange:
             reply_to=reply_to,
             sender_pupil_id=sender_pupil_id,
         )
-        sent = Envelope.objects.select_related("sender", "recipient").get(pk=envelope.pk)
-        return describe(selectors.reveal_envelopes([sent], sender)[0])
+        return _described(envelope, sender)
 
     def open(self, message_id: int, *, organisation: Any, user: Any) -> OpenedMessage:
         opened = services.open_envelope(
             self._envelope(organisation, message_id, user), organisation=organisation, user=user
         )
-        envelope = Envelope.objects.select_related("sender", "recipient").get(pk=opened.envelope.pk)
         return OpenedMessage(
-            message=describe(envelope),
+            message=_described(opened.envelope, organisation),
             payload=opened.payload,
             documents=[
                 MessageDocument(
@@ -107,10 +110,10 @@ class EnvelopeExchange:
         envelope = services.link_recipient_pupil(
             self._envelope(organisation, message_id, user), organisation=organisation, user=user, pupil_id=pupil_id
         )
-        return describe(Envelope.objects.select_related("sender", "recipient").get(pk=envelope.pk))
+        return _described(envelope, organisation)
 
     def acknowledge(self, message_id: int, *, organisation: Any, user: Any) -> Message:
         envelope = services.acknowledge_envelope(
             self._envelope(organisation, message_id, user), organisation=organisation, user=user
         )
-        return describe(Envelope.objects.select_related("sender", "recipient").get(pk=envelope.pk))
+        return _described(envelope, organisation)

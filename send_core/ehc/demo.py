@@ -118,10 +118,9 @@ def seed_demo_ehc(organisations: dict[str, Organisation]) -> None:
                 )
             if story == 2:
                 school = Organisation.objects.get(pk=case.school_id)
-                pupil_name = case.child_name
                 services.save_plan_draft(case, written_by=caseworker, sections=_case_sections(case, school))
                 services.issue_draft_plan(case, issued_by=caseworker)
-                logger.info("Demo draft plan issued for %s", pupil_name)
+                logger.info("Demo draft plan issued for case %s", case.reference)
 
 
 def _plans_for_ehc_pupils(school: Organisation, la: Organisation, today: datetime.date) -> None:

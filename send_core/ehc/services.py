@@ -15,10 +15,8 @@ all-or-nothing and audited.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import logging
-import tempfile
 from collections.abc import Iterable, Sequence
 from typing import Any, BinaryIO
 
@@ -32,7 +30,7 @@ from send_core.selectors.agencies import consent_on
 from send_core.selectors.organisation import current_organisation
 from send_core.selectors.plans import active_plan
 from send_core.services.base import AuditAction, acting_roles, audit, check_choice, long_date, require_text, today
-from send_core.services.documents import open_document
+from send_core.services.documents import close_uploads, documents_as_uploads
 from send_core.services.register import move_on_register
 from send_core.toolkit import current_toolkit
 
@@ -117,25 +115,6 @@ def _clean_sections(sections: dict[str, str]) -> dict[str, str]:
             {"sections": f"An EHC plan has sections A to K; there is no section {sorted(unknown)[0].upper()}."}
         )
     return {key: (sections.get(key) or "").strip() for key in known}
-
-
-def _spooled_documents(documents: Iterable[Document], user: Any) -> list[tuple[str, BinaryIO]]:
-    """The school's own encrypted documents, decrypted (each checked whole) into temporary files for sending."""
-    files: list[tuple[str, BinaryIO]] = []
-    for document in documents:
-        spool = tempfile.SpooledTemporaryFile(max_size=1024 * 1024)  # noqa: SIM115 - closed by the caller
-        for chunk in open_document(document, opened_by=user):
-            spool.write(chunk)
-        spool.seek(0)
-        spool.name = document.original_filename  # the exchange checks the name's extension
-        files.append((document.title, spool))
-    return files
-
-
-def _close_all(files: Sequence[tuple[str, BinaryIO]]) -> None:
-    for _, fileobj in files:
-        with contextlib.suppress(Exception):
-            fileobj.close()
 
 
 # --- The school's request -------------------------------------------------------------------
@@ -251,7 +230,7 @@ def submit_ehc_request(request: EhcRequest, *, submitted_by: Any) -> EhcRequest:
         toolkit = current_toolkit()
         payload = selectors.request_payload(request, toolkit, today=on)
         documents = Document.objects.filter(pupil=request.pupil, pk__in=request.document_ids).order_by("pk")
-        files = _spooled_documents(documents, submitted_by)
+        files = documents_as_uploads(documents, opened_by=submitted_by)
         try:
             message = get_exchange().send(
                 sender=organisation,
@@ -264,7 +243,7 @@ def submit_ehc_request(request: EhcRequest, *, submitted_by: Any) -> EhcRequest:
                 sender_pupil_id=request.pupil_id,
             )
         finally:
-            _close_all(files)
+            close_uploads(files)
         request.status = RequestStatus.SUBMITTED
         request.submitted_on = on
         request.submitted_by = submitted_by

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from send_core.csv_cells import safe_row
 from send_core.models import PlanProvision, Pupil
 from send_core.selectors.pupils import on_roll
 from send_core.services.base import AuditAction, audit_events_bulk, record_event, today
@@ -22,7 +23,6 @@ from tenants.roles import OrganisationKind
 
 from . import permissions
 from . import services as provision_services
-from .csv_cells import safe_row
 from .forms import AddPupilForm, CostsForm, GroupForm, IndividualProvisionForm, InterventionForm, MeasureForm
 from .models import GroupMember, Intervention, ProvisionGroup, SessionStatus
 from .report import draft_information_report

@@ -8,6 +8,8 @@ so a damaged document is refused whole rather than sent in part, and every openi
 
 from __future__ import annotations
 
+import contextlib
+import tempfile
 from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO
 
@@ -87,3 +89,44 @@ def open_document(document: Document, *, opened_by: Any) -> Iterator[bytes]:
     verify_stored(document.storage_name, bytes(document.wrapped_key), document.sha256, schema_name=schema_name)
     audit(actor=opened_by, action=AuditAction.DOWNLOAD, obj=document, pupil_id=document.pupil_id)
     return open_decrypted(document.storage_name, bytes(document.wrapped_key), document.sha256, schema_name=schema_name)
+
+
+class _NamedSpool(tempfile.SpooledTemporaryFile):
+    """A spooled temporary file that keeps the document's own file name (readers use `name` for it)."""
+
+    def __init__(self, name: str, **kwargs: Any):
+        super().__init__(**kwargs)
+        self._document_name = name
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        return self._document_name
+
+
+SPOOL_IN_MEMORY_BYTES = 1024 * 1024
+
+
+def documents_as_uploads(documents: Iterable[Document], *, opened_by: Any) -> list[tuple[str, BinaryIO]]:
+    """The school's own documents, each opened (checked whole, audited) into a temporary file to send on.
+
+    Returns (title, file) pairs; each file is positioned at its start and named as uploaded. The
+    caller closes them. If any document cannot be opened, those already opened are closed.
+    """
+    files: list[tuple[str, BinaryIO]] = []
+    try:
+        for document in documents:
+            spool = _NamedSpool(document.original_filename, max_size=SPOOL_IN_MEMORY_BYTES)
+            files.append((document.title, spool))
+            for chunk in open_document(document, opened_by=opened_by):
+                spool.write(chunk)
+            spool.seek(0)
+    except BaseException:
+        close_uploads(files)
+        raise
+    return files
+
+
+def close_uploads(files: Iterable[tuple[str, BinaryIO]]) -> None:
+    for _, fileobj in files:
+        with contextlib.suppress(Exception):
+            fileobj.close()

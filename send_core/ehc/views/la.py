@@ -71,10 +71,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
     received = get_exchange().received(
         request.tenant, kinds=[MessageKind.EHC_REQUEST, MessageKind.ANNUAL_REVIEW], open_only=True
     )
+    # Only the ids on this page are looked up, not every case the LA has ever opened.
+    ids = [m.id for m in received]
     opened_requests = set(
-        EhcCase.objects.filter(request_envelope_id__isnull=False).values_list("request_envelope_id", flat=True)
+        EhcCase.objects.filter(request_envelope_id__in=ids).values_list("request_envelope_id", flat=True)
     )
-    received_reviews = set(CaseAnnualReview.objects.values_list("envelope_id", flat=True))
+    received_reviews = set(CaseAnnualReview.objects.filter(envelope_id__in=ids).values_list("envelope_id", flat=True))
     new_requests = [
         m
         for m in received

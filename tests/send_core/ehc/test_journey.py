@@ -322,3 +322,45 @@ def test_a_probing_organisation_learns_nothing_from_its_own_trail(in_schema, sch
         assert "owner_organisation_id" not in own.detail and school_a.name not in own.summary
     with in_schema(school_a):
         assert AuditEvent.objects.filter(action="denied", actor_id=people.senco_b.pk).exists()
+
+
+def test_a_request_carries_the_documents_the_senco_chose(in_schema, school_a, la, people):
+    import io
+
+    from send_core.services.documents import upload_document
+
+    report = b"%PDF-1.7\nEducational psychology report (marker 6120)\n%%EOF\n"
+    with in_schema(school_a):
+        pupil = make_ready_pupil()
+        document = upload_document(
+            pupil,
+            uploaded_by=people.senco,
+            title="EP report",
+            kind="report",
+            content=io.BytesIO(report),
+            original_filename="ep-report.pdf",
+        )
+        request = services.start_ehc_request(pupil, started_by=people.senco)
+        services.update_ehc_request(
+            request,
+            changed_by=people.senco,
+            reason="Little progress.",
+            parent_views="Worried.",
+            child_views="Reading is hard.",
+            evidence_keys=request.evidence_keys,
+            document_ids=[document.pk],
+        )
+        request = services.submit_ehc_request(request, submitted_by=people.senco)
+    envelope = Envelope.objects.get(pk=request.envelope_id)
+    assert envelope.documents.count() == 1
+    with in_schema(la):
+        case = services.open_ehc_request(envelope.pk, opened_by=people.caseworker)
+        assert [d["title"] for d in case.evidence["documents"]] == ["EP report"]
+
+
+def test_the_exchange_tells_send_core_each_message_by_its_own_subject(in_schema, school_a, la, people):
+    _, request = submitted_request(in_schema, school_a, people)
+    with in_schema(la):
+        opened = get_exchange().open(request.envelope_id, organisation=la, user=people.caseworker)
+    assert opened.message.subject == f"EHC needs assessment request {school_a.slug}-{request.pk}"
+    assert opened.message.state == "opened"

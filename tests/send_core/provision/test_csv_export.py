@@ -1,4 +1,4 @@
-"""CSV files never carry a cell a spreadsheet would run as a formula."""
+"""The provision map CSV writes names a spreadsheet would run as formulas as plain text."""
 
 from __future__ import annotations
 
@@ -6,30 +6,10 @@ import csv
 import datetime
 import io
 
-import pytest
 from django.db import connection
 
-from send_core.provision.csv_cells import safe_cell
 from tests.send_core.factories import PupilFactory
 from tests.send_core.provision.factories import GroupMemberFactory, ProvisionGroupFactory, set_rates
-
-
-@pytest.mark.parametrize(
-    "value, written",
-    [
-        ("=SUM(A1:A2)", "'=SUM(A1:A2)"),
-        ("+44 7700", "'+44 7700"),
-        ("-2+3", "'-2+3"),
-        ("@cmd", "'@cmd"),
-        ("\tTab", "'\tTab"),
-        ("\rReturn", "'\rReturn"),
-        ("Amara Okafor", "Amara Okafor"),
-        ("", ""),
-        (12, 12),
-    ],
-)
-def test_a_cell_that_starts_like_a_formula_is_written_as_text(value, written):
-    assert safe_cell(value) == written
 
 
 def test_the_provision_map_csv_writes_names_as_text(school):
