@@ -12,3 +12,11 @@ from .cloning import refill_spare_schemas
 def refill_spare_schemas_task() -> int:
     """Keep CAIRN_SPARE_SCHEMAS current clones of the template ready for new organisations."""
     return refill_spare_schemas(settings.CAIRN_TEMPLATE_SCHEMA, settings.CAIRN_SPARE_SCHEMAS)
+
+
+@app.task(name="tenants.clear_expired_sessions")
+def clear_expired_sessions_task() -> None:
+    """Delete expired sessions from the shared session table (Django keeps them until asked)."""
+    from django.core.management import call_command
+
+    call_command("clearsessions")

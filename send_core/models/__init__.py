@@ -12,6 +12,7 @@ from .assessments import NUMERIC_ASSESSMENT_KINDS, Assessment, AssessmentKind
 from .concerns import Concern, ConcernStatus, RaisedByKind
 from .descriptors import NeedDescriptorLevel
 from .documents import Document, DocumentKind
+from .importing import PendingImport
 from .medical import MedicalCondition
 from .meetings import MeetingKind, ParentMeeting
 from .needs import AREA_FOR_NEED_TYPE, AreaOfNeed, Diagnosis, DiagnosisSource, NeedRank, NeedType, PupilNeed
@@ -87,6 +88,7 @@ __all__ = [
     "ParentCarer",
     "ParentMeeting",
     "ParentNotification",
+    "PendingImport",
     "ParticipantRole",
     "PlanOutcome",
     "PlanProvision",

@@ -1,12 +1,12 @@
 """Importing pupils from the school's MIS: upload a CSV, say which column holds what, check it, import it.
 
-The uploaded file is the school's own roll, small enough to keep in the person's session
-(never on disk) between checking and importing; it is dropped once imported.
+The uploaded file is the school's own roll: between checking and importing it is held sealed in
+the school's own schema for an hour (send_core.services.held_imports), and the session keeps only
+the held row's id. It is deleted once imported.
 """
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
 
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import permissions
 from ..forms import ImportMappingForm, ImportUploadForm
+from ..services.held_imports import HeldImportUnavailable, discard_held_import, hold_pupil_import, read_held_import
 from ..services.importing import FIELD_LABELS, import_pupils, preview_pupil_import
 from ..uploads import describe_size, limited_upload
 from .common import form_page, posted
@@ -28,10 +29,16 @@ PREVIEW_ROWS = 100
 
 
 def _stored(request: HttpRequest) -> tuple[str, bytes] | None:
-    stored = request.session.get(SESSION_KEY)
-    if not stored:
+    """The held file, or None with a message saying why it must be uploaded again."""
+    held_id = request.session.get(SESSION_KEY)
+    if not isinstance(held_id, str):
         return None
-    return stored["name"], base64.b64decode(stored["data"])
+    try:
+        return read_held_import(held_id, user=request.user)
+    except HeldImportUnavailable as refused:
+        del request.session[SESSION_KEY]
+        messages.error(request, str(refused))
+        return None
 
 
 def _headers(data: bytes) -> list[str]:
@@ -49,7 +56,9 @@ def upload(request: HttpRequest) -> HttpResponse:
         form = ImportUploadForm(request.POST, request.FILES, refused=getattr(request, "upload_refused", None))
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            request.session[SESSION_KEY] = {"name": upload.name, "data": base64.b64encode(upload.read()).decode()}
+            discard_held_import(request.session.get(SESSION_KEY))  # a new file replaces the one held
+            held = hold_pupil_import(upload.read(), upload.name, uploaded_by=request.user)
+            request.session[SESSION_KEY] = str(held.pk)
             return redirect("send_core:pupil-import-columns")
     else:
         form = ImportUploadForm()
@@ -105,7 +114,8 @@ def confirm(request: HttpRequest) -> HttpResponse:
     permissions.require_edit_pupil_details(request.roles)
     stored = _stored(request)
     if stored is None:
-        messages.error(request, "Upload the file again: the checked file is no longer held.")
+        if not messages.get_messages(request):
+            messages.error(request, "Upload the file again: the checked file is no longer held.")
         return redirect("send_core:pupil-import")
     name, data = stored
     form = ImportMappingForm(request.POST, headers=_headers(data))
@@ -114,7 +124,7 @@ def confirm(request: HttpRequest) -> HttpResponse:
     result = import_pupils(data, form.mapping(), imported_by=request.user)
     if not result.ok:
         return _preview_page(request, form, name, errors=result.errors)
-    del request.session[SESSION_KEY]
+    discard_held_import(request.session.pop(SESSION_KEY))
     summary = f"{result.created} pupil{'s' if result.created != 1 else ''} added, {result.updated} updated"
     summary += f", {result.unchanged} unchanged." if result.unchanged else "."
     if result.classes_created:
