@@ -37,7 +37,7 @@ from .services.pupils import add_parent_carer, assign_class_staff, create_pupil,
 from .services.register import place_on_register
 from .services.reviews import close_review, record_review
 from .services.training import record_staff_training
-from .upn import make_upn
+from .upn import is_recognised_la_code, make_upn
 
 logger = logging.getLogger(__name__)
 
@@ -477,6 +477,12 @@ class _School:
             assign_class_staff(mine, user=self.cast.ta, assigned_by=self.senco, role="teaching_assistant")
         return classes
 
+    def _upn_la_code(self) -> str:
+        # The demo's organisations carry a made-up LA number (990), which no real UPN can hold (DfE
+        # rule 1530): their pupils' UPNs use Essex's number, as if allocated there before moving.
+        code = self.organisation.la_code or ""
+        return code if is_recognised_la_code(code) else "881"
+
     def make_pupil(self, school_class: SchoolClass) -> Pupil:
         rng = self.rng
         girl = rng.random() < 0.5
@@ -492,7 +498,7 @@ class _School:
         pupil = create_pupil(
             created_by=self.senco,
             upn=make_upn(
-                self.organisation.la_code or "990",
+                self._upn_la_code(),
                 self.organisation.establishment_number or "0000",
                 born.year + 4,
                 self.serial,

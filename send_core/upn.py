@@ -7,9 +7,16 @@ at face value; a letter counts as its position in that alphabet.
 
 A *temporary* UPN (given while the permanent one is awaited) has a letter in the 13th position
 instead of a digit. It is checked the same way and accepted, but marked as temporary.
+
+Characters 2–4 are the allocating LA's number: they must be one the DfE recognises (validation rule
+1530), kept as data with its source in `upn_la_codes.toml`.
 """
 
 from __future__ import annotations
+
+import functools
+import tomllib
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 
@@ -26,6 +33,21 @@ def _character_value(character: str) -> int:
     if index < 0:
         raise ValueError(f"{character!r} cannot appear in a UPN")
     return index
+
+
+@functools.cache
+def recognised_la_codes() -> frozenset[str]:
+    """Every three-digit code the DfE accepts in characters 2–4 of a UPN (rule 1530)."""
+    data = tomllib.loads((Path(__file__).with_name("upn_la_codes.toml")).read_text(encoding="utf-8"))
+    codes: set[str] = set()
+    for item in data["codes"]:
+        first, _, last = item.partition("-")
+        codes.update(f"{number:03d}" for number in range(int(first), int(last or first) + 1))
+    return frozenset(codes)
+
+
+def is_recognised_la_code(code: str) -> bool:
+    return code in recognised_la_codes()
 
 
 def upn_check_letter(body12: str) -> str:
@@ -77,6 +99,13 @@ def validate_upn(value: str) -> None:
         raise ValidationError(
             "This UPN's check letter does not match its digits: check it was copied correctly from the MIS.",
             code="upn_check_letter",
+        )
+    # DfE validation rule 1530: characters 2–4 are a recognised LA number (or pseudo-LA code).
+    if not is_recognised_la_code(upn[1:4]):
+        raise ValidationError(
+            f"Characters 2 to 4 of a UPN are the number of the local authority that gave it, and {upn[1:4]} "
+            "is not one the DfE recognises: check the UPN with the previous school or the MIS.",
+            code="upn_la_code",
         )
 
 

@@ -68,7 +68,7 @@ STAGE_FOR_CODE = {
 def next_upn(*, temporary: bool = False) -> str:
     """A valid UPN not used before in this test run."""
     serial = next(_serials)
-    return make_upn("991", "2101", 10 + serial // 1000, serial % 1000, temporary=temporary)
+    return make_upn("881", "2101", 10 + serial // 1000, serial % 1000, temporary=temporary)
 
 
 class SchoolClassFactory(factory.django.DjangoModelFactory):

@@ -32,7 +32,7 @@ YEARS = ["R", "1", "2", "3", "4", "5", "6"]
 def _row(n, **overrides):
     year = YEARS[n % len(YEARS)]
     row = {
-        "UPN": make_upn("991", "2101", 20 + n // 1000, n % 1000),
+        "UPN": make_upn("881", "2101", 20 + n // 1000, n % 1000),
         "Legal Forename": f"Child{n}",
         "Preferred Forename": "",
         "Legal Surname": f"Family{n:04d}",
@@ -127,7 +127,7 @@ def test_a_school_can_map_its_own_headers(office):
     }
     text = (
         "Unique Pupil Number,First,Last,Born,Sex,NC Year,Forces\n"
-        + f"{make_upn('991', '2101', 22, 5)},Jo,Bloggs,2016-03-04,Female,Y4,Yes\n"
+        + f"{make_upn('881', '2101', 22, 5)},Jo,Bloggs,2016-03-04,Female,Y4,Yes\n"
     )
     result = import_pupils(io.StringIO(text), mapping, imported_by=office)
     assert result.ok and result.created == 1

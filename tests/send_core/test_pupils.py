@@ -26,7 +26,7 @@ D = datetime.date
 
 def _details(**overrides):
     fields = dict(
-        upn=make_upn("991", "2101", 21, 7),
+        upn=make_upn("881", "2101", 21, 7),
         legal_first_name="Amelia",
         last_name="Nwosu",
         date_of_birth=D(2017, 2, 11),
@@ -54,9 +54,9 @@ def test_the_office_adds_a_pupil_with_context(in_a, staff, in_b):
 
 
 def test_temporary_upns_are_marked(in_a, staff):
-    pupil = create_pupil(created_by=staff("senco"), **_details(upn=make_upn("991", "2101", 25, 30, temporary=True)))
+    pupil = create_pupil(created_by=staff("senco"), **_details(upn=make_upn("881", "2101", 25, 30, temporary=True)))
     assert pupil.upn_is_temporary
-    permanent = make_upn("991", "2101", 25, 30)
+    permanent = make_upn("881", "2101", 25, 30)
     update_pupil(pupil, changed_by=staff("school_admin"), upn=permanent.lower())
     pupil.refresh_from_db()
     assert pupil.upn == permanent and not pupil.upn_is_temporary

@@ -5,14 +5,24 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from send_core.upn import UPN_ALPHABET, is_temporary_upn, make_upn, normalise_upn, upn_check_letter, validate_upn
+from send_core.upn import (
+    UPN_ALPHABET,
+    is_temporary_upn,
+    make_upn,
+    normalise_upn,
+    recognised_la_codes,
+    upn_check_letter,
+    validate_upn,
+)
 
 DIGITS = "0123456789"
 
-# Twelve characters after the check letter: eleven digits, then a digit (permanent) or letter (temporary).
-permanent_bodies = st.text(DIGITS, min_size=12, max_size=12)
+# Twelve characters after the check letter: a recognised LA code, eight digits, then a digit (permanent)
+# or letter (temporary).
+la_codes = st.sampled_from(sorted(recognised_la_codes()))
+permanent_bodies = st.builds(lambda la, d: la + d, la_codes, st.text(DIGITS, min_size=9, max_size=9))
 temporary_bodies = st.builds(
-    lambda d, letter: d + letter, st.text(DIGITS, min_size=11, max_size=11), st.sampled_from(UPN_ALPHABET)
+    lambda la, d, letter: la + d + letter, la_codes, st.text(DIGITS, min_size=8, max_size=8), st.sampled_from(UPN_ALPHABET)
 )
 bodies = st.one_of(permanent_bodies, temporary_bodies)
 
@@ -100,3 +110,49 @@ def test_temporary_upns_are_accepted_and_recognised():
     validate_upn(upn)
     assert is_temporary_upn(upn)
     assert not is_temporary_upn(make_upn("881", "2101", 24, 47))
+
+
+# DfE validation rule 1530: characters 2–4 must be a recognised LA number or pseudo-LA code. Each
+# check letter below was worked by hand (weights 2–13, sum mod 23, alphabet without I, O, S), so
+# only the LA code decides.
+@pytest.mark.parametrize(
+    "upn, recognised",
+    [
+        # 2·8 + 4·1 + 5·2 + 10·1 + 13·1 = 53 → 7 → H; 801 is in the range 800–803.
+        ("H801200001001", True),
+        # 2·9 + 3·9 + 4·9 + 5·2 + 10·1 + 13·1 = 114 → 114 − 92 = 22 → Z; 999 is no LA.
+        ("Z999200001001", False),
+        # 2·9 + 3·9 + 5·2 + 10·1 + 13·1 = 78 → 78 − 69 = 9 → K; 990 is no LA (a made-up demo number).
+        ("K990200001001", False),
+        # 4·1 + 5·2 + 10·1 + 13·1 = 37 → 14 → Q; 001 is one of the pseudo-LA codes 001–005.
+        ("Q001200001001", True),
+        # 2·4 + 3·2 + 5·2 + 10·1 + 13·1 = 47 → 1 → B; 420 (Isles of Scilly) stands alone in the list.
+        ("B420200001001", True),
+        # 2·8 + 3·9 + 4·7 + 5·2 + 10·1 + 13·1 = 104 → 104 − 92 = 12 → N; the range 865–896 stops at 896.
+        ("N897200001001", False),
+        # 2·9 + 3·4 + 4·2 + 5·2 + 10·1 + 13·1 = 71 → 71 − 69 = 2 → C; 942, Cumberland since April 2023.
+        ("C942200001001", True),
+    ],
+)
+def test_characters_two_to_four_must_be_a_recognised_la_code(upn, recognised):
+    assert upn_check_letter(upn[1:]) == upn[0]
+    if recognised:
+        validate_upn(upn)
+    else:
+        with pytest.raises(ValidationError) as error:
+            validate_upn(upn)
+        assert error.value.error_list[0].code == "upn_la_code"
+        assert f"{upn[1:4]} is not one the DfE recognises" in error.value.messages[0]
+
+
+def test_the_la_code_list_names_its_source():
+    import tomllib
+    from pathlib import Path
+
+    import send_core.upn
+
+    data = tomllib.loads(Path(send_core.upn.__file__).with_name("upn_la_codes.toml").read_text())
+    assert "rule 1530" in data["source"]
+    # Real LA numbers (Camden 202, Essex 881, Cheshire East 895, Manchester 352, Cumbria 909 and its successors) are in; made-up ones are not.
+    assert {"201", "881", "895", "352", "909", "942", "943"} <= recognised_la_codes()
+    assert not {"000", "006", "200", "214", "990", "991", "999"} & recognised_la_codes()

@@ -111,7 +111,7 @@ def test_a_pupil_already_on_roll_is_updated_not_duplicated(transition, in_schema
         assert Pupil.objects.get(upn=transition.pupil.upn).legal_first_name == "Tomas"
 
 
-VALID_UPN = make_upn("991", "2101", 15, 1)
+VALID_UPN = make_upn("881", "2101", 15, 1)
 GOOD = """<?xml version="1.0" encoding="UTF-8"?>
 <CTfile>
   <Header>
@@ -250,7 +250,7 @@ def test_what_the_file_does_not_carry_is_kept_and_the_update_audited_with_its_fi
 
 
 def test_a_new_pupil_is_added_through_the_roll_with_a_temporary_upn_kept(transition, in_schema):
-    temporary = make_upn("991", "2101", 15, 7, temporary=True)
+    temporary = make_upn("881", "2101", 15, 7, temporary=True)
     with in_schema(transition.secondary):
         report = import_ctf(ctf(upn=temporary), imported_by=transition.senco_high)
         assert report.ok, report.refused

@@ -25,7 +25,7 @@ from send_core.upn import make_upn
 from tenants import tasks as tenant_tasks
 
 HEADER = "UPN,Legal Forename,Preferred Forename,Legal Surname,DOB,Gender,Year,Reg Group,Admission Date,EAL,Pupil Premium,Looked After\n"
-UPN = make_upn("991", "2101", 25, 731)
+UPN = make_upn("881", "2101", 25, 731)
 ROW = f"{UPN},Zephyrine,,Quillfeather,04/03/2017,F,3,3 Owls,01/09/2021,N,Y,N\n"
 CSV = (HEADER + ROW).encode()
 

@@ -13,7 +13,7 @@ HEADER = "UPN,Legal Forename,Preferred Forename,Legal Surname,DOB,Gender,Year,Re
 
 
 def upn(serial: int) -> str:
-    return make_upn("991", "2101", 25, serial)
+    return make_upn("881", "2101", 25, serial)
 
 
 def csv_file(*rows: str) -> SimpleUploadedFile:
