@@ -63,11 +63,48 @@ def default_window(nc_year: str, *, on: datetime.date | None = None) -> tuple[da
     return datetime.date(year5_start + 1, 6, 1), datetime.date(year7_start, 12, 31)
 
 
-def _check_window(starts_on: datetime.date, ends_on: datetime.date) -> None:
+def _period_from_year5(year5_starts_in: int) -> tuple[datetime.date, datetime.date]:
+    # Terms are Cairn's fixed calendar spans: summer from 1 April, autumn to 31 December.
+    return datetime.date(year5_starts_in + 1, 4, 1), datetime.date(year5_starts_in + 2, 12, 31)
+
+
+def handover_period(pupil: Pupil, *, on: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
+    """The longest window a grant may cover: the start of the summer term of the pupil's Year 5 to
+    the end of the autumn term of their Year 7.
+
+    Worked out from the date of birth: a child is in Year N in the school year (1 September to
+    31 August, Education Act 1996 s.579) in which they turn N + 5, so their Year 5 begins ten school
+    years after the one they were born in. A pupil taught out of their age group moves with the year
+    group they are in, so the period then also covers the one worked out from that year group.
+    """
+    year5_by_age = _academic_year_start(pupil.date_of_birth) + 10
+    earliest, latest = _period_from_year5(year5_by_age)
+    if pupil.nc_year.isdigit():
+        year5_by_group = _academic_year_start(on or today()) - (int(pupil.nc_year) - 5)
+        by_group = _period_from_year5(year5_by_group)
+        earliest, latest = min(earliest, by_group[0]), max(latest, by_group[1])
+    return earliest, latest
+
+
+def _check_window(starts_on: datetime.date, ends_on: datetime.date, pupil: Pupil) -> None:
     if ends_on < starts_on:
         raise ValidationError({"ends_on": "The end date must be the same as or after the start date."})
     if ends_on < today():
         raise ValidationError({"ends_on": "The end date must be today or in the future."})
+    earliest, latest = handover_period(pupil)
+    errors = {}
+    if starts_on < earliest:
+        errors["starts_on"] = (
+            f"Access can start no earlier than {long_date(earliest)}, the start of the summer term of "
+            f"{pupil.first_name}'s Year 5."
+        )
+    if ends_on > latest:
+        errors["ends_on"] = (
+            f"Access can last no later than {long_date(latest)}, the end of the autumn term of "
+            f"{pupil.first_name}'s Year 7."
+        )
+    if errors:
+        raise ValidationError(errors)
 
 
 # --- Who and where ---------------------------------------------------------------------------
@@ -253,7 +290,7 @@ def grant_access(
     if starts_on is None or ends_on is None:
         default_start, default_end = default_window(pupil.nc_year)
         starts_on, ends_on = starts_on or default_start, ends_on or default_end
-    _check_window(starts_on, ends_on)
+    _check_window(starts_on, ends_on, pupil)
     existing = TransitionGrant.objects.filter(
         primary=here, primary_pupil_id=pupil.pk, destination=destination, revoked_at__isnull=True
     ).first()
@@ -299,10 +336,10 @@ def change_grant_window(
 ) -> TransitionGrant:
     """Move a grant's start or end date."""
     grant = _own_grant(grant, changed_by)
-    _check_window(starts_on, ends_on)
     pupil = Pupil.objects.filter(pk=grant.primary_pupil_id).first()
     if pupil is None:
         raise ValidationError({"destination": "This pupil's record is no longer held here."})
+    _check_window(starts_on, ends_on, pupil)
     day = today()
     grant_consent = Consent.objects.filter(pk=grant.consent_id, pupil_id=pupil.pk, given_on__lte=day)
     if not grant_consent.filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day)).exists():

@@ -29,9 +29,11 @@ from tests.send_core.factories import (
 def make_year6_pupil(*, destination=None, consent: bool = True, **fields):
     """A Year 6 pupil with register history, needs, a plan with a review, agencies, medical and consent."""
     today = timezone.localdate()
+    school_year = today.year if today.month >= 9 else today.year - 1
     pupil = PupilFactory(
         nc_year="6",
-        date_of_birth=datetime.date(today.year - 11, 3, 2),
+        # Born in the school year eleven before this one, so Year 6 by age too (turns 11 this school year).
+        date_of_birth=datetime.date(school_year - 10, 3, 2),
         destination_urn=destination.urn if destination else "",
         destination=destination.name if destination else "",
         **fields,
