@@ -108,7 +108,10 @@ MIDDLEWARE = [
     "tenants.middleware.OrganisationMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Inside WhiteNoise, so static files keep their long cache; everything else is no-store.
+    "send_platform.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
+    "send_platform.middleware.InputGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -214,6 +217,8 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
 SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+# Preload: browsers never make a first plain-HTTP request to any Cairn address.
+SECURE_HSTS_PRELOAD = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -225,6 +230,8 @@ CONTENT_SECURITY_POLICY = {
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "frame-ancestors": ["'none'"],
+        # No <base> element may move where relative links and scripts resolve.
+        "base-uri": ["'none'"],
         "form-action": ["'self'", f"*.{BASE_DOMAIN}:*", f"{BASE_DOMAIN}:*", f"https://*.{BASE_DOMAIN}"],
     }
 }
@@ -332,6 +339,15 @@ CAIRN_CLAMD = env("CAIRN_CLAMD")
 CAIRN_CLAMD_TIMEOUT = float(env("CAIRN_CLAMD_TIMEOUT", "30"))
 CAIRN_CLAMD_FAIL_OPEN = env_bool("CAIRN_CLAMD_FAIL_OPEN", False)
 CAIRN_EXCHANGE_EXPIRY_DAYS = int(env("CAIRN_EXCHANGE_EXPIRY_DAYS", "60"))
+# Uploads over this many bytes are refused before anything is stored.
+CAIRN_DOCUMENT_MAX_BYTES = int(env("CAIRN_DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+
+# --- Reporting ---------------------------------------------------------------------------
+CAIRN_GRAPHQL_INTROSPECTION = env_bool("CAIRN_GRAPHQL_INTROSPECTION", not PRODUCTION)
+CAIRN_REPORTING_DEBOUNCE_SECONDS = int(env("CAIRN_REPORTING_DEBOUNCE_SECONDS", "60"))
+CAIRN_REPORTING_JITTER_SECONDS = int(env("CAIRN_REPORTING_JITTER_SECONDS", "3600"))
+# Production never goes below 10 whatever this says (graphql/selectors.py).
+CAIRN_REPORTING_BENCHMARK_MIN_SCHOOLS = int(env("CAIRN_REPORTING_BENCHMARK_MIN_SCHOOLS", "10"))
 
 # --- Sentry: nothing personal leaves -------------------------------------------------------
 SENTRY_DSN = env("SENTRY_DSN")
