@@ -14,6 +14,7 @@ from pathlib import Path
 
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from send_platform.secrets_check import old_master_key_problems, production_secret_problems
 
 
 def env(name: str, default: str | None = None) -> str | None:
@@ -152,6 +153,9 @@ if DATABASE_URL:
     import dj_database_url
 
     _db = dj_database_url.parse(DATABASE_URL, conn_max_age=CONN_MAX_AGE)
+elif PRODUCTION:
+    # Never start the embedded server in production: check_production_settings() below refuses.
+    _db = {}
 else:
     from send_platform.embedded import database_settings
 
@@ -380,17 +384,20 @@ def check_production_settings() -> None:
         problems.append("DATABASE_URL must point at a managed PostgreSQL")
     if CELERY_BROKER_URL.startswith("filesystem://"):
         problems.append("CELERY_BROKER_URL must point at Redis or RabbitMQ")
-    if len(SECRET_KEY) < 40:
-        problems.append("SECRET_KEY must be at least 40 characters")
     if BASE_DOMAIN == "localhost":
         problems.append("BASE_DOMAIN must be the real domain")
     if not _cache_url:
         problems.append("CACHE_URL must point at Redis (sign-in links are single-use across processes)")
-    if not env("CAIRN_MASTER_KEY"):
-        problems.append("CAIRN_MASTER_KEY must be set (documents are encrypted under it)")
+    # Length, estimated randomness, no published or placeholder value, master key != secret key.
+    problems += production_secret_problems(SECRET_KEY, env("CAIRN_MASTER_KEY"))
+    problems += old_master_key_problems(CAIRN_MASTER_KEYS_OLD, env("CAIRN_MASTER_KEY"))
     if problems:
         raise ImproperlyConfigured("Unsafe production settings: " + "; ".join(problems) + ".")
 
+
+# Older master keys, comma-separated, kept only until `manage.py rewrap_keys` has moved
+# everything wrapped under them to CAIRN_MASTER_KEY (send_core/crypto.py, infra/README.md).
+CAIRN_MASTER_KEYS_OLD = [k.strip() for k in (env("CAIRN_MASTER_KEYS_OLD", "") or "").split(",") if k.strip()]
 
 if PRODUCTION:
     check_production_settings()
