@@ -25,6 +25,7 @@ from send_core.csv_cells import safe_row
 from tenants.models import Organisation
 from tenants.permissions import is_operator
 from tenants.roles import OrganisationKind
+from tenants.sessions import REFUSAL_MESSAGES, session_refusal
 
 from . import selectors, services, versions
 from .limits import limits_signature, validation_rules
@@ -146,6 +147,10 @@ def _answer_key(request: HttpRequest, params: tuple | None) -> str | None:
 @require_http_methods(["GET", "POST"])
 def graphql_for_members(request: HttpRequest) -> HttpResponse:
     """/graphql/ on an organisation's host, for its signed-in members (the dashboards' charts use it)."""
+    # The same rule as every other surface for a session (second factor, this address).
+    refusal = session_refusal(request) if request.user.is_authenticated else "signed-out"
+    if refusal is not None:
+        return _json_error(REFUSAL_MESSAGES.get(refusal, "Sign in to use reporting."), 403)
     scope = scope_for(request.tenant, request.roles)
     if scope is None:
         return _json_error("Your role here does not include reporting figures.", 403)

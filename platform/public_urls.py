@@ -10,9 +10,12 @@ urlpatterns = [
     path("sign-in/", views.sign_in, name="sign-in"),
     path("sign-out/", views.sign_out, name="sign-out"),
     path("two-factor/", views.two_factor, name="two-factor"),
+    path("two-factor/email-link/", views.email_enrolment_link, name="two-factor-email-link"),
+    path("two-factor/enrol/", views.redeem_enrolment_link, name="two-factor-enrol"),
     path("organisations/", views.choose_organisation, name="choose-organisation"),
     path("organisations/<slug:slug>/go/", views.go_to_organisation, name="go-to-organisation"),
-    path("invitations/<str:token>/", views.accept_invitation, name="accept-invitation"),
+    # The invitation's code travels after '#' and arrives by POST, never in an address.
+    path("invitations/", views.accept_invitation, name="accept-invitation"),
     path("operator/organisations/", views.operator_organisations, name="operator-organisations"),
     path("operator/reporting/", include("send_graphql.operator_urls")),
     path("toolkits/", include("integrations.toolkits.public_urls")),

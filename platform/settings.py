@@ -261,7 +261,7 @@ USE_TZ = True
 # --- APIs --------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        "tenants.api.SessionAuthentication",  # the session must pass tenants.sessions.session_refusal
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["tenants.api.IsMemberHere"],

@@ -22,6 +22,26 @@ class TokenForm(forms.Form):
     )
 
 
+class LinkCodeForm(forms.Form):
+    """The code of an emailed link, sent by POST (the link carries it after '#')."""
+
+    code = forms.CharField(
+        label="Code from the link",
+        max_length=200,
+        strip=True,
+        help_text="Filled in for you when you open the link; otherwise paste everything after the # in the link.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+class ExistingAccountForm(forms.Form):
+    password = forms.CharField(
+        label="Your Cairn password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
 class AcceptInvitationForm(forms.Form):
     full_name = forms.CharField(label="Full name", max_length=150)
     password = forms.CharField(label="Choose a password", strip=False, widget=forms.PasswordInput)

@@ -1,5 +1,9 @@
-"""Signing in once: a short-lived, single-use token carries a signed-in person from the base
-domain to an organisation's sub-domain, where it starts a session of that host's own.
+"""Signing in once: a single-use ticket carries a signed-in person from the base domain to an
+organisation's sub-domain, where it starts a session of that host's own.
+
+The ticket is 256 random bits; only its SHA-256 is stored (public schema), with the person, the
+organisation, the device that verified the issuing session and a one-minute expiry. Nothing about
+it can be worked out from `SECRET_KEY` or from the ids it names, and it is spent on first use.
 
 Cookies are never shared across sub-domains, so one organisation's pages never see another's
 session.
@@ -7,38 +11,70 @@ session.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django_tenants.utils import get_public_schema_name, schema_context
+from django.db import transaction
+from django.utils import timezone
 
-HANDOFF_SALT = "cairn.handoff"
+from .models import HandoffTicket
+
+INVALID = "This sign-in link is not valid or has expired."
 
 
+def _hash(ticket: str) -> str:
+    return hashlib.sha256(ticket.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _safe_path(next_path: str) -> str:
+    # Only a path on the organisation's own host; never another site.
+    if next_path.startswith("/") and not next_path.startswith("//") and "\\" not in next_path:
+        return next_path[:500]
+    return "/"
+
+
+@dataclass(frozen=True)
+class RedeemedTicket:
+    user_id: int
+    organisation_id: int
+    otp_device: str
+    next_path: str
+
+
+@transaction.atomic
 def issue_handoff_token(*, user_id: int, organisation_id: int, otp_device: str | None, next_path: str) -> str:
-    payload = {
-        "u": user_id,
-        "o": organisation_id,
-        "d": otp_device,
-        "n": secrets.token_urlsafe(16),
-        "p": next_path if next_path.startswith("/") and not next_path.startswith("//") else "/",
-    }
-    return signing.dumps(payload, salt=HANDOFF_SALT)
+    """A new ticket for this person, organisation and device, good once for CAIRN_HANDOFF_MAX_AGE."""
+    now = timezone.now()
+    # Spent and stale tickets are of no further use; clearing them here keeps the table small.
+    HandoffTicket.objects.filter(expires_at__lt=now - settings.CAIRN_HANDOFF_MAX_AGE).delete()
+    ticket = secrets.token_urlsafe(32)
+    HandoffTicket.objects.create(
+        ticket_hash=_hash(ticket),
+        user_id=user_id,
+        organisation_id=organisation_id,
+        otp_device=otp_device or "",
+        next_path=_safe_path(next_path),
+        created_at=now,
+        expires_at=now + settings.CAIRN_HANDOFF_MAX_AGE,
+    )
+    return ticket
 
 
-def redeem_handoff_token(token: str, *, organisation_id: int) -> dict:
-    """Check a token once; PermissionDenied if forged, stale, reused or for another organisation."""
-    try:
-        payload = signing.loads(token, salt=HANDOFF_SALT, max_age=settings.CAIRN_HANDOFF_MAX_AGE.total_seconds())
-    except signing.BadSignature:
-        raise PermissionDenied("This sign-in link is not valid or has expired.") from None
-    if payload.get("o") != organisation_id:
+@transaction.atomic
+def redeem_handoff_token(token: str, *, organisation_id: int) -> RedeemedTicket:
+    """Spend a ticket once; PermissionDenied if unknown, stale, reused or for another organisation."""
+    if not token or len(token) > 100:
+        raise PermissionDenied(INVALID)
+    ticket = HandoffTicket.objects.select_for_update().filter(ticket_hash=_hash(token)).first()
+    if ticket is None or ticket.expires_at <= timezone.now():
+        raise PermissionDenied(INVALID)
+    if ticket.used_at is not None:
+        raise PermissionDenied("This sign-in link has already been used.")
+    if ticket.organisation_id != organisation_id:
         raise PermissionDenied("This sign-in link is for another organisation.")
-    # Single use: the nonce is remembered (in the public key space) for as long as the token lives.
-    with schema_context(get_public_schema_name()):
-        if not cache.add(f"handoff:{payload['n']}", 1, timeout=settings.CAIRN_HANDOFF_MAX_AGE.total_seconds() + 5):
-            raise PermissionDenied("This sign-in link has already been used.")
-    return payload
+    ticket.used_at = timezone.now()
+    ticket.save(update_fields=["used_at"])
+    return RedeemedTicket(ticket.user_id, ticket.organisation_id, ticket.otp_device, ticket.next_path)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth import logout
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import get_public_schema_name
@@ -16,15 +15,32 @@ from send_core.audit.services import record_event
 
 from .routing import base_site_url
 from .selectors import roles_in
-from .sessions import session_is_current
+from .sessions import (
+    ISSUED_FOR_ANOTHER_ADDRESS,
+    REFUSAL_MESSAGES,
+    SECOND_FACTOR_NEEDED,
+    session_is_current,
+    session_refusal,
+)
 
 # Paths on an organisation's host that need no membership here: the API checks membership
-# itself after authenticating a session or a token (see tenants.api).
-OPEN_PREFIXES = ("/static/", "/auth/handoff/", "/health/", "/sign-out/", "/api/", "/exchange/api/")
+# itself after authenticating a session or a token (see tenants.api). A session is still judged
+# by the one rule (session_refusal) on every path except NO_SESSION_RULE.
+OPEN_PREFIXES = ("/static/", "/auth/handoff/", "/health/", "/sign-out/", "/api/", "/exchange/api/", "/ctf/api/")
 
+# Machine surfaces: a refused session gets a 403 with its reason as JSON, never a redirect.
+API_PREFIXES = ("/api/", "/exchange/api/", "/ctf/api/", "/graphql/")
 
-# Paths on the base domain a signed-in person may use before their second factor.
-PUBLIC_BEFORE_SECOND_FACTOR = ("/static/", "/health/", "/sign-in/", "/sign-out/", "/two-factor/")
+# Paths that never act on a session's behalf (the hand-off starts a new session of its own).
+NO_SESSION_RULE = ("/static/", "/health/")
+
+# Paths an organisation's host serves before the second factor: the hand-off brings a verified
+# session, and signing out must always work.
+ORGANISATION_BEFORE_SECOND_FACTOR = ("/auth/handoff/", "/sign-out/")
+
+# Paths on the base domain a signed-in person may use before their second factor (an invitation
+# is where a first authenticator is enrolled).
+PUBLIC_BEFORE_SECOND_FACTOR = ("/static/", "/health/", "/sign-in/", "/sign-out/", "/two-factor/", "/invitations/")
 
 
 class OrganisationMiddleware(TenantMainMiddleware):
@@ -65,14 +81,10 @@ class MembershipMiddleware:
             request.roles = roles_in(request.user, tenant)
         if tenant is not None:
             tag_organisation(tenant.slug)
+        refused = self._apply_session_rule(request)
+        if refused is not None:
+            return refused
         if is_public_request(request):
-            if (
-                settings.CAIRN_REQUIRE_2FA
-                and request.user.is_authenticated
-                and not request.user.is_verified()
-                and not request.path.startswith(PUBLIC_BEFORE_SECOND_FACTOR)
-            ):
-                return HttpResponseRedirect(f"/two-factor/?next={request.get_full_path()}")
             return self.get_response(request)
         if request.path.startswith(OPEN_PREFIXES):
             return self.get_response(request)
@@ -93,6 +105,44 @@ class MembershipMiddleware:
                 {"reason": f"You are not a member of {tenant.name}."},
                 status=403,
             )
-        if settings.CAIRN_REQUIRE_2FA and not request.user.is_verified():
-            return HttpResponseRedirect(base_site_url(request, "/two-factor/", next=request.build_absolute_uri()))
         return self.get_response(request)
+
+    def _apply_session_rule(self, request: HttpRequest) -> HttpResponse | None:
+        """The one rule for a signed-in session (tenants.sessions.session_refusal), on every surface."""
+        if request.path.startswith(NO_SESSION_RULE):
+            return None
+        refusal = session_refusal(request)
+        if refusal is None:
+            return None
+        public = is_public_request(request)
+        if refusal == ISSUED_FOR_ANOTHER_ADDRESS:
+            # A cookie replayed from another address: the session is treated as stolen and ended. The
+            # refusal goes in this address's trail, without naming where the session came from.
+            user = request.user
+            logout(request)
+            record_event(
+                actor=user,
+                action=AuditAction.DENIED,
+                object_type="session",
+                object_id=None if public else request.tenant.pk,
+                summary=f"Refused {request.method} {request.path[:100]}: a session started for another address",
+            )
+            return self._refuse(request, refusal)
+        if refusal == SECOND_FACTOR_NEEDED:
+            if request.path.startswith(PUBLIC_BEFORE_SECOND_FACTOR if public else ORGANISATION_BEFORE_SECOND_FACTOR):
+                return None
+            if request.path.startswith(API_PREFIXES):
+                return self._refuse(request, refusal)
+            if public:
+                return HttpResponseRedirect(f"/two-factor/?next={request.get_full_path()}")
+            return HttpResponseRedirect(base_site_url(request, "/two-factor/", next=request.build_absolute_uri()))
+        return self._refuse(request, refusal)
+
+    @staticmethod
+    def _refuse(request: HttpRequest, refusal: str) -> HttpResponse:
+        reason = REFUSAL_MESSAGES[refusal]
+        if request.path.startswith("/graphql/"):
+            return JsonResponse({"errors": [{"message": reason}], "reason": refusal}, status=403)
+        if request.path.startswith(API_PREFIXES):
+            return JsonResponse({"detail": reason, "reason": refusal}, status=403)
+        return render(request, "errors/403.html", {"reason": reason}, status=403)

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 from django_tenants.models import DomainMixin, TenantMixin
 
 from .roles import ROLES_BY_KIND, OrganisationKind, Role
@@ -222,3 +223,73 @@ class Invitation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class HandoffTicket(models.Model):
+    """A single-use ticket carrying a signed-in person from the base domain to one organisation's host.
+
+    Only the SHA-256 of the random ticket is stored, so neither the database nor `SECRET_KEY` is
+    enough to make one: a ticket must have been issued here, for this person, organisation and
+    device, and be redeemed once within a minute.
+    """
+
+    ticket_hash = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    # The persistent id of the device that verified the issuing session ("" when none did).
+    otp_device = models.CharField(max_length=100, blank=True)
+    next_path = models.CharField(max_length=500, default="/")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Hand-off for {self.user_id} to {self.organisation_id}"
+
+
+class EnrolmentLink(models.Model):
+    """A single-use, short-lived emailed link that lets a signed-in person add their first authenticator.
+
+    Holding the password alone is not enough to enrol a device: the person must also read their email
+    (or hold an invitation). Only the SHA-256 of the link's code is stored.
+    """
+
+    ticket_hash = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Authenticator enrolment link for {self.user_id}"
+
+
+class AuthenticatorDevice(TimestampMixin, ThrottlingMixin, Device):
+    """A TOTP authenticator app whose secret is sealed at rest.
+
+    The secret is encrypted (AES-GCM) under its own data key, and that key is wrapped under a key
+    derived from CAIRN_MASTER_KEY (send_core.crypto.wrap_key), so a copy of the database alone
+    cannot make sign-in codes. See tenants.authenticators for sealing and verifying.
+    """
+
+    sealed_secret = models.BinaryField()
+    wrapped_key = models.BinaryField()
+    step = models.PositiveSmallIntegerField(default=30)
+    t0 = models.BigIntegerField(default=0)
+    digits = models.PositiveSmallIntegerField(default=6)
+    tolerance = models.PositiveSmallIntegerField(default=1)
+    drift = models.SmallIntegerField(default=0)
+    # The time step of the last code accepted: a code is never accepted twice.
+    last_t = models.BigIntegerField(default=-1)
+
+    class Meta(Device.Meta):
+        verbose_name = "authenticator app"
+
+    def get_throttle_factor(self) -> int:
+        # After n wrong codes in a row, the next try waits 2**(n-1) seconds.
+        return 1
+
+    def verify_token(self, token) -> bool:
+        from .authenticators import verify_code
+
+        return verify_code(self, token)

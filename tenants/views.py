@@ -2,31 +2,41 @@
 
 from __future__ import annotations
 
+from base64 import b32encode
 from urllib.parse import urlsplit
 
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, login
+from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.models import Device
 
 from send_core.audit.models import AuditAction
 from send_core.audit.services import record_event
 
-from . import selectors, services
-from .forms import AcceptInvitationForm, InviteForm, ProvisionForm, SignInForm, TokenForm
+from . import enrolment, selectors, services
+from .authenticators import config_url, confirmed_device_for, device_secret
+from .forms import (
+    AcceptInvitationForm,
+    ExistingAccountForm,
+    InviteForm,
+    LinkCodeForm,
+    ProvisionForm,
+    SignInForm,
+    TokenForm,
+)
 from .handoff import issue_handoff_token, redeem_handoff_token
-from .models import Organisation, User
+from .models import AuthenticatorDevice, Organisation, User
 from .permissions import can_invite, is_operator
 from .roles import OrganisationKind
 from .routing import base_site_url, organisation_url
-from .sessions import sign_out_everywhere
+from .sessions import second_factor_needed, session_may_act, sign_out_everywhere
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -55,7 +65,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     next_url = _safe_next(request)
     if request.method == "GET" and request.user.is_authenticated:
         # Already signed in here: carry on to where they were going (whose door decides).
-        if settings.CAIRN_REQUIRE_2FA and not request.user.is_verified():
+        if not session_may_act(request):
             return HttpResponseRedirect(f"/two-factor/?next={next_url}" if next_url else "/two-factor/")
         return _after_sign_in(request, next_url)
     if request.method == "POST" and form.is_valid():
@@ -65,7 +75,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         else:
             login(request, user)
             record_event(actor=user, action=AuditAction.SIGN_IN, object_type="user", object_id=user.pk)
-            if TOTPDevice.objects.filter(user=user, confirmed=True).exists() or settings.CAIRN_REQUIRE_2FA:
+            if second_factor_needed(user):
                 return HttpResponseRedirect(f"/two-factor/?next={next_url}" if next_url else "/two-factor/")
             return _after_sign_in(request, next_url)
     # Axes answers a locked-out sign-in itself, before this view runs.
@@ -101,28 +111,57 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def two_factor(request: HttpRequest) -> HttpResponse:
-    """Verify a code; a person with no device yet is shown one to add to their app."""
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    """Verify a code. A person with no device yet may add one only with an enrolment grant (from an
+    invitation or an emailed link): the password alone is not enough."""
+    device = confirmed_device_for(request.user)
     setting_up = device is None
-    if setting_up:
-        device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first() or TOTPDevice.objects.create(
-            user=request.user, name="Authenticator app", confirmed=False
-        )
-    form = TokenForm(request.POST or None)
     next_url = _safe_next(request)
+    if setting_up:
+        if not enrolment.may_enrol(request):
+            return render(request, "tenants/two_factor_link_needed.html", {"next": next_url})
+        device = enrolment.device_being_set_up(request.user)
+    form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
             if setting_up:
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
-            otp_login(request, device)
+                enrolment.confirm_first_device(request, device)
+            else:
+                otp_login(request, device)
             return _after_sign_in(request, next_url)
         form.add_error("token", "That code is not right. Check the time on your phone and try the newest code.")
     context = {"form": form, "setting_up": setting_up, "next": next_url}
     if setting_up:
-        context["qr_svg"] = segno.make(device.config_url, micro=False).svg_inline(scale=4)
-        context["secret"] = device.config_url.split("secret=")[1].split("&")[0]
+        address = config_url(device)
+        context["qr_svg"] = segno.make(address, micro=False).svg_inline(scale=4)
+        context["secret"] = b32encode(device_secret(device)).decode("ascii").rstrip("=")
     return render(request, "tenants/two_factor.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def email_enrolment_link(request: HttpRequest) -> HttpResponse:
+    """Email the signed-in person a single-use link to add their first authenticator."""
+    if confirmed_device_for(request.user) is not None:
+        return redirect("two-factor")
+    enrolment.send_enrolment_link(user=request.user, link_base=base_site_url(request, "/two-factor/enrol/"))
+    return render(request, "tenants/two_factor_link_sent.html", {"email": request.user.email})
+
+
+@require_http_methods(["GET", "POST"])
+def redeem_enrolment_link(request: HttpRequest) -> HttpResponse:
+    """The emailed link's page: its code (after '#') is sent here by POST, never in an address."""
+    form = LinkCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not request.user.is_authenticated:
+            form.add_error(None, "Sign in first, in this browser, then open the link in your email again.")
+        else:
+            try:
+                enrolment.redeem_enrolment_link(request, form.cleaned_data["code"])
+            except ValidationError as error:
+                form.add_error(None, error.messages[0])
+            else:
+                return redirect("two-factor")
+    return render(request, "tenants/enrolment_link.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @login_required
@@ -140,7 +179,8 @@ def go_to_organisation(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=slug, is_active=True)
     if not selectors.roles_in(request.user, organisation):
         raise PermissionDenied(f"You are not a member of {organisation.name}.")
-    if settings.CAIRN_REQUIRE_2FA and not request.user.is_verified():
+    # The one rule: a person with a confirmed device gives its code even where it is not required.
+    if not session_may_act(request):
         return redirect("two-factor")
     device = getattr(request.user, "otp_device", None)
     token = issue_handoff_token(
@@ -153,35 +193,56 @@ def go_to_organisation(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+def accept_invitation(request: HttpRequest) -> HttpResponse:
+    """/invitations/#<code>: the code stays after '#' (browsers never send it) and comes here by POST,
+    so it never appears in an address or an access log. Accepting also lets a person who has no
+    authenticator yet add one: the invitation came by email, which a stolen password does not give."""
+    if request.method == "GET":
+        return render(request, "tenants/invitation_code.html", {"form": LinkCodeForm()})
+    code_form = LinkCodeForm(request.POST)
+    if not code_form.is_valid():
+        return render(request, "tenants/invitation_code.html", {"form": code_form}, status=400)
+    code = code_form.cleaned_data["code"]
     try:
-        invitation = services.invitation_from_token(token)
+        invitation = services.invitation_from_token(code)
     except ValidationError as error:
         return render(request, "tenants/invitation_invalid.html", {"reason": error.messages[0]}, status=410)
     existing = User.objects.filter(email=invitation.email).first()
-    form = AcceptInvitationForm(request.POST or None, email=invitation.email)
-    if request.method == "POST" and (existing or form.is_valid()):
-        if existing and not request.user.is_authenticated:
-            return HttpResponseRedirect(f"/sign-in/?next=/invitations/{token}/")
-        if existing and request.user != existing:
-            raise PermissionDenied("This invitation is for another person's account.")
-        try:
-            user = services.accept_invitation(
-                invitation=invitation,
-                full_name=form.cleaned_data.get("full_name", "") if not existing else existing.full_name,
-                password=None if existing else form.cleaned_data["password"],
-            )
-        except ValidationError as error:
-            return render(request, "tenants/invitation_invalid.html", {"reason": error.messages[0]}, status=410)
-        if not request.user.is_authenticated:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"You have joined {invitation.organisation.name}.")
-        return redirect("choose-organisation")
+    signed_in_as_existing = existing is not None and request.user == existing
+    if existing is not None and request.user.is_authenticated and not signed_in_as_existing:
+        raise PermissionDenied("This invitation is for another person's account.")
+    accepting = "accept" in request.POST
+    if existing is None:
+        form = AcceptInvitationForm(request.POST if accepting else None, email=invitation.email)
+    else:
+        form = None if signed_in_as_existing else ExistingAccountForm(request.POST if accepting else None)
+    if accepting and (form is None or form.is_valid()):
+        if existing is not None and not signed_in_as_existing:
+            user = authenticate(request, email=existing.email, password=form.cleaned_data["password"])
+            if user is None:
+                form.add_error("password", "That password is not right.")
+        if not form or not form.errors:
+            try:
+                user = services.accept_invitation(
+                    invitation=invitation,
+                    full_name=form.cleaned_data.get("full_name", "") if existing is None else existing.full_name,
+                    password=form.cleaned_data["password"] if existing is None else None,
+                )
+            except ValidationError as error:
+                return render(request, "tenants/invitation_invalid.html", {"reason": error.messages[0]}, status=410)
+            if not signed_in_as_existing:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            if confirmed_device_for(user) is None:
+                enrolment.grant_enrolment(request)
+            messages.success(request, f"You have joined {invitation.organisation.name}.")
+            if not session_may_act(request):
+                return redirect("two-factor")
+            return redirect("choose-organisation")
     return render(
         request,
         "tenants/accept_invitation.html",
-        {"form": form, "invitation": invitation, "existing": existing},
-        status=400 if form.errors else 200,
+        {"form": form, "invitation": invitation, "existing": existing, "code": code},
+        status=400 if form is not None and form.errors else 200,
     )
 
 
@@ -219,16 +280,20 @@ def operator_organisations(request: HttpRequest) -> HttpResponse:
 
 
 def handoff(request: HttpRequest) -> HttpResponse:
-    payload = redeem_handoff_token(request.GET.get("token", ""), organisation_id=request.tenant.pk)
-    user = get_object_or_404(User, pk=payload["u"], is_active=True)
+    """Redeem a hand-off ticket: a new session of this host's own, for its person and device."""
+    ticket = redeem_handoff_token(request.GET.get("token", ""), organisation_id=request.tenant.pk)
+    user = get_object_or_404(User, pk=ticket.user_id, is_active=True)
     if not selectors.roles_in(user, request.tenant):
         raise PermissionDenied(f"You are not a member of {request.tenant.name}.")
+    if request.user.is_authenticated and request.user.pk != user.pk:
+        logout(request)
+    # login() stamps the session with this host (tenants.sessions), binding it here.
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    if payload.get("d"):
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-        if device is not None and device.persistent_id == payload["d"]:
+    if ticket.otp_device:
+        device = Device.from_persistent_id(ticket.otp_device)
+        if isinstance(device, AuthenticatorDevice) and device.user_id == user.pk and device.confirmed:
             otp_login(request, device)
-    return HttpResponseRedirect(payload.get("p") or "/")
+    return HttpResponseRedirect(ticket.next_path or "/")
 
 
 def organisation_home(request: HttpRequest) -> HttpResponse:
@@ -263,7 +328,8 @@ def staff(request: HttpRequest) -> HttpResponse:
                 role=form.cleaned_data["role"],
                 invited_by=request.user,
             )
-            invite_link = base_site_url(request, f"/invitations/{services.invitation_token(invitation)}/")
+            # The code goes after '#', which browsers never send, so it stays out of access logs.
+            invite_link = base_site_url(request, "/invitations/") + f"#{services.invitation_token(invitation)}"
             messages.success(request, f"Invitation made for {invitation.email}. Send them the link below.")
             form = InviteForm(organisation=organisation, inviter_roles=request.roles)
     return render(

@@ -9,7 +9,8 @@ from django.test import Client
 from django.utils import timezone
 
 from tenants import services
-from tenants.models import Membership, User
+from tenants.models import Invitation, Membership, User
+from tests.factories import TEST_PASSWORD
 
 
 @pytest.fixture
@@ -17,30 +18,68 @@ def public():
     return Client(HTTP_HOST=settings.BASE_DOMAIN)
 
 
+def _open(client, code, **fields):
+    """What the invitation page does with the code from its link's fragment: POST it."""
+    return client.post("/invitations/", {"code": code, **fields})
+
+
+def _accept(client, code, **fields):
+    return _open(client, code, accept="1", **fields)
+
+
 def test_a_new_person_accepts_and_joins(public, school_a, member):
     senco = member(school_a, "senco")
     invitation = services.invite_member(
         organisation=school_a, email="New.Teacher@Example.org", role="teacher", invited_by=senco
     )
-    url = f"/invitations/{services.invitation_token(invitation)}/"
-    page = public.get(url)
+    code = services.invitation_token(invitation)
+    page = _open(public, code)
     assert page.status_code == 200 and "Join Ashgrove Primary School" in page.content.decode()
-    response = public.post(
-        url, {"full_name": "Nia Teacher", "password": "a-good-long-secret-7", "password_again": "a-good-long-secret-7"}
+    response = _accept(
+        public, code, full_name="Nia Teacher", password="a-good-long-secret-7", password_again="a-good-long-secret-7"
     )
     assert response.status_code == 302
     user = User.objects.get(email="new.teacher@example.org")
     assert Membership.objects.filter(user=user, organisation=school_a, role="teacher").exists()
     # The link is spent.
-    again = public.get(url)
+    again = _open(Client(HTTP_HOST=settings.BASE_DOMAIN), code)
     assert again.status_code == 410 and "already been used" in again.content.decode()
+
+
+def test_the_invitation_code_never_travels_in_an_address(public, member, client_for, school_a):
+    senco = member(school_a, "senco")
+    page = client_for(senco, school_a).post("/staff/", {"email": "ta@example.org", "role": "teaching_assistant"})
+    invitation = services.invite_member(organisation=school_a, email="t2@example.org", role="teacher", invited_by=None)
+    code = services.invitation_token(invitation)
+    # The link puts the code after '#', which browsers never send to a server or write to a log.
+    assert f"/invitations/#{services.invitation_token(Invitation.objects.get(email='ta@example.org'))}" in (
+        page.content.decode()
+    )
+    # The old form of link, with the code in the path, is gone.
+    assert public.get(f"/invitations/{code}/").status_code == 404
+    opened = public.get("/invitations/")
+    assert opened.status_code == 200 and code not in opened.content.decode()
+
+
+def test_an_existing_person_accepts_with_their_password(public, school_a, member):
+    person = member(school_a, "teacher")
+    invitation = services.invite_member(organisation=school_a, email=person.email, role="governor", invited_by=None)
+    code = services.invitation_token(invitation)
+    wrong = _accept(public, code, password="not-the-password")
+    assert wrong.status_code == 400 and "That password is not right." in wrong.content.decode()
+    assert not Membership.objects.filter(user=person, role="governor").exists()
+    assert _accept(public, code, password=TEST_PASSWORD).status_code == 302
+    assert Membership.objects.filter(user=person, organisation=school_a, role="governor").exists()
 
 
 def test_mismatched_passwords_re_show_the_form_with_the_name_kept(public, school_a):
     invitation = services.invite_member(organisation=school_a, email="x@example.org", role="teacher", invited_by=None)
-    url = f"/invitations/{services.invitation_token(invitation)}/"
-    response = public.post(
-        url, {"full_name": "Kept Name", "password": "a-good-long-secret-7", "password_again": "different-secret-77"}
+    response = _accept(
+        public,
+        services.invitation_token(invitation),
+        full_name="Kept Name",
+        password="a-good-long-secret-7",
+        password_again="different-secret-77",
     )
     assert response.status_code == 400
     body = response.content.decode()
@@ -54,7 +93,7 @@ def test_an_expired_invitation_says_so(public, school_a):
     )
     invitation.expires_at = timezone.now() - timedelta(minutes=1)
     invitation.save()
-    response = public.get(f"/invitations/{services.invitation_token(invitation)}/")
+    response = _open(public, services.invitation_token(invitation))
     assert response.status_code == 410
 
 
@@ -74,7 +113,7 @@ def test_a_senco_invites_from_the_staff_page_and_a_teacher_cannot(member, client
     senco = member(school_a, "senco")
     response = client_for(senco, school_a).post("/staff/", {"email": "ta@example.org", "role": "teaching_assistant"})
     assert response.status_code == 200
-    assert "/invitations/" in response.content.decode()
+    assert "/invitations/#" in response.content.decode()
     teacher = member(school_a, "teacher")
     page = client_for(teacher, school_a).get("/staff/")
     assert "Invite someone" not in page.content.decode()
