@@ -50,6 +50,15 @@ class Stage:
     label: str
     description: str
     census_code: str  # CensusCode: N, K or E
+    # For a stage that starts with the request for an EHC needs assessment (Cheshire East's Step 3):
+    # the code it is reported under until the LA issues a plan ("K"); `census_code` ("E") after.
+    census_code_until_plan: str = ""
+
+    def census_code_for(self, *, has_ehc_plan: bool) -> str:
+        """The census code of a pupil at this stage: E only with an EHC plan on record (school census guide)."""
+        if self.census_code_until_plan and not has_ehc_plan:
+            return self.census_code_until_plan
+        return self.census_code
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,16 @@
 """The school census SEN extract: each pupil's SEN provision (N, K or E) and ranked types of need on the
 census date, checked against the census rules, as CSV with a validation report.
 
-Run it in a school's schema. Types of need are reported only for pupils at K (SEN Support) or E
-(EHC plan); a pupil with no stage on the date is reported as N. The rules checked:
+Run it in a school's schema. SEN provision is collected in every census (autumn, spring and summer);
+a pupil with no stage on the date is reported as N. Types of need are collected only in the spring
+census, and only for pupils at K (SEN Support) or E (EHC plan) (DfE school census guide, "SEN
+provision" and "SEN type"). The rules checked:
 
-- one primary type: a pupil with ranked types of need has exactly one primary;
-- at most two: no more than two ranked types (a primary and a secondary);
-- type required: a pupil at K or E has a type of need;
-- NSA only with K: "SEN support but no specialist assessment" is a type only for K.
+- E needs a plan: a pupil at E has a final EHC plan on record, issued by the census date (every census);
+- one primary type: a pupil with ranked types of need has exactly one primary (spring);
+- at most two: no more than two ranked types (a primary and a secondary) (spring);
+- type required: a pupil at K or E has a type of need (spring, the census that collects it);
+- NSA only with K: "SEN support but no specialist assessment" is a type only for K (spring).
 """
 
 from __future__ import annotations
@@ -26,9 +29,11 @@ from send_core.selectors.pupils import covering, on_roll
 
 # Each rule the extract checks, as a SENCO reads it in the validation report.
 RULES: dict[str, str] = {
+    "e_needs_plan": "A pupil recorded at E must have an EHC plan: record the final plan the local authority issued, "
+    "or record the pupil at SEN Support (K) while the assessment is requested or under way.",
     "one_primary": "A pupil with a type of need must have exactly one primary type of need.",
     "at_most_two": "No more than two types of need can be ranked (one primary and one secondary).",
-    "type_required": "A pupil at SEN Support (K) or with an EHC plan (E) must have a type of need.",
+    "type_required": "In the spring census a pupil at SEN Support (K) or with an EHC plan (E) must have a type of need.",
     "nsa_only_with_k": "NSA (no specialist assessment) can only be recorded for a pupil at SEN Support (K).",
 }
 RANKED = (NeedRank.PRIMARY, NeedRank.SECONDARY)
@@ -65,6 +70,13 @@ class Breach:
         return RULES[self.rule]
 
 
+def census_term(day: datetime.date) -> str:
+    """Which census a date belongs to: autumn (October), spring (January) or summer (May)."""
+    if day.month <= 3:
+        return "spring"
+    return "summer" if day.month <= 8 else "autumn"
+
+
 @dataclass
 class CensusExtract:
     census_date: datetime.date
@@ -72,12 +84,25 @@ class CensusExtract:
     breaches: list[Breach]
 
     @property
+    def term(self) -> str:
+        return census_term(self.census_date)
+
+    @property
+    def collects_need_types(self) -> bool:
+        # School census guide: SEN type is collected in the spring census only.
+        return self.term == "spring"
+
+    @property
     def is_valid(self) -> bool:
         return not self.breaches
 
 
-def _check(pupil: CensusPupil) -> list[str]:
+def _check(pupil: CensusPupil, *, has_plan: bool, spring: bool) -> list[str]:
     broken = []
+    if pupil.sen_provision == CensusCode.EHC_PLAN and not has_plan:
+        broken.append("e_needs_plan")
+    if not spring:
+        return broken
     ranks = [rank for rank, _ in pupil.need_types]
     types = {need for _, need in pupil.need_types}
     if pupil.need_types and ranks.count(NeedRank.PRIMARY) != 1:
@@ -89,6 +114,23 @@ def _check(pupil: CensusPupil) -> list[str]:
     if NeedType.NSA in types and pupil.sen_provision != CensusCode.SEN_SUPPORT:
         broken.append("nsa_only_with_k")
     return broken
+
+
+def _pupils_with_ehc_plan(ids: list[int], census_date: datetime.date) -> set[int]:
+    """Pupils with an EHC plan in force on the census date: the final one, or an earlier version then."""
+    from send_core.ehc.models import EhcPlan, EhcPlanStatus
+
+    issued = Q(issued_on__isnull=True) | Q(issued_on__lte=census_date)
+    plans = EhcPlan.objects.filter(issued, pupil_id__in=ids)
+    finals = set(plans.filter(status=EhcPlanStatus.FINAL).values_list("pupil_id", flat=True))
+    # A version since replaced was in force on the date if the pupil still holds a final plan.
+    holding = set(
+        EhcPlan.objects.filter(pupil_id__in=ids, status=EhcPlanStatus.FINAL).values_list("pupil_id", flat=True)
+    )
+    earlier = set(
+        plans.filter(status=EhcPlanStatus.SUPERSEDED, pupil_id__in=holding).values_list("pupil_id", flat=True)
+    )
+    return finals | earlier
 
 
 def sen_extract(census_date: datetime.date) -> CensusExtract:
@@ -110,6 +152,8 @@ def sen_extract(census_date: datetime.date) -> CensusExtract:
         .values_list("pupil_id", "rank", "need_type")
     ):
         needs[pupil_id].append((rank, need_type))
+    with_plan = _pupils_with_ehc_plan(ids, census_date)
+    spring = census_term(census_date) == "spring"
     rows, breaches = [], []
     for pupil in pupils:
         provision = stages.get(pupil.pk, CensusCode.NONE)
@@ -121,12 +165,13 @@ def sen_extract(census_date: datetime.date) -> CensusExtract:
             date_of_birth=pupil.date_of_birth,
             nc_year=pupil.nc_year,
             sen_provision=provision,
-            # The census carries types of need only for K and E.
-            need_types=needs.get(pupil.pk, []) if provision != CensusCode.NONE else [],
+            # The census carries types of need only in spring, and only for K and E.
+            need_types=needs.get(pupil.pk, []) if spring and provision != CensusCode.NONE else [],
         )
         rows.append(row)
-        breaches += [Breach(row.pupil_id, row.upn, row.name, rule) for rule in _check(row)]
-        if provision == CensusCode.NONE and any(need == NeedType.NSA for _, need in needs.get(pupil.pk, [])):
+        broken = _check(row, has_plan=pupil.pk in with_plan, spring=spring)
+        breaches += [Breach(row.pupil_id, row.upn, row.name, rule) for rule in broken]
+        if spring and provision == CensusCode.NONE and any(need == NeedType.NSA for _, need in needs.get(pupil.pk, [])):
             breaches.append(Breach(row.pupil_id, row.upn, row.name, "nsa_only_with_k"))
     return CensusExtract(census_date=census_date, pupils=rows, breaches=breaches)
 

@@ -4,7 +4,8 @@ A file (TOML or JSON) holds one toolkit:
 
     key, name, description, la_codes            who it is and which LAs use it
     plan_name, max_outcomes, reviews_per_year   the plan and its limits
-    [[stages]]          key, label, description, census_code (N, K or E), in order
+    [[stages]]          key, label, description, census_code (N, K or E), in order; census_code_until_plan
+                        ("K") for a stage that starts with the request for an EHC needs assessment
     [[plan_sections]]   key (a plan field, or outcomes/provision), label
     [[ehc_evidence]]    key, label, required
     [descriptors.<area>]  levels = [{key, label, need, provision, stage}]  for each broad area
@@ -162,16 +163,33 @@ def toolkit_from_data(data: Any, *, source: str) -> Toolkit:
     stages = []
     for index, raw in enumerate(check.array(data["stages"], "stages", min_items=1)):
         field = f"stages[{index}]"
-        raw = check.table(raw, field, {"key", "label", "description", "census_code"}, {"key", "label", "census_code"})
+        raw = check.table(
+            raw,
+            field,
+            {"key", "label", "description", "census_code", "census_code_until_plan"},
+            {"key", "label", "census_code"},
+        )
         code = check.text(raw["census_code"], f"{field}.census_code", max_length=1)
         if code not in CensusCode.values:
             raise check.fail(f"{field}.census_code", f"must be one of {', '.join(CensusCode.values)} (got {code!r})")
+        until_plan = ""
+        if "census_code_until_plan" in raw:
+            until_plan = check.text(raw["census_code_until_plan"], f"{field}.census_code_until_plan", max_length=1)
+            # School census guide: E is only for a pupil with an EHC plan; while an assessment is
+            # requested or under way the pupil stays at SEN Support, K.
+            if code != CensusCode.EHC_PLAN or until_plan != CensusCode.SEN_SUPPORT:
+                raise check.fail(
+                    f"{field}.census_code_until_plan",
+                    "is only for a stage reported as E once a plan is issued, and must be K until then "
+                    f"(got census_code {code!r}, census_code_until_plan {until_plan!r})",
+                )
         stages.append(
             Stage(
                 key=check.key(raw["key"], f"{field}.key"),
                 label=check.text(raw["label"], f"{field}.label", max_length=100),
                 description=check.text(raw.get("description"), f"{field}.description", required=False),
                 census_code=code,
+                census_code_until_plan=until_plan,
             )
         )
     check.unique([stage.key for stage in stages], "stages")

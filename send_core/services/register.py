@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from ..models import (
     ON_REGISTER_CODES,
@@ -31,7 +32,41 @@ from ..toolkit import Stage, current_toolkit
 from .base import AuditAction, acting_roles, audit, check_choice, check_not_future, long_date, require_text, today
 
 
-def _check_primary_need(pupil: Pupil, stage: Stage) -> None:
+def has_ehc_plan_on(pupil: Pupil, day: datetime.date) -> bool:
+    """True when the school holds a final EHC plan for the pupil, issued on or before `day`."""
+    # Imported here: the EHC app's models load after the pupil record's.
+    from send_core.ehc.models import EhcPlan, EhcPlanStatus
+
+    issued = Q(issued_on__isnull=True) | Q(issued_on__lte=day)
+    return EhcPlan.objects.filter(issued, pupil_id=pupil.pk, status=EhcPlanStatus.FINAL).exists()
+
+
+def _census_code(pupil: Pupil, stage: Stage, on: datetime.date) -> tuple[str, bool]:
+    """The census code a move to `stage` on `on` records, and whether an EHC plan is on record by then.
+
+    School census guide (SEN provision): E is recorded only for a pupil with an EHC plan. A stage
+    that starts with the request for an assessment is reported as K until the plan is issued.
+    """
+    if stage.census_code != CensusCode.EHC_PLAN:
+        return stage.census_code, False
+    has_plan = has_ehc_plan_on(pupil, on)
+    return stage.census_code_for(has_ehc_plan=has_plan), has_plan
+
+
+def _refuse_e_without_plan(stage: Stage, on: datetime.date) -> None:
+    waiting = next(
+        (s.label for s in current_toolkit().stages if s.census_code == CensusCode.SEN_SUPPORT), "SEN Support"
+    )
+    raise ValidationError(
+        {
+            "stage_key": f"{stage.label} means the pupil has an EHC plan (census code E), and no final EHC plan "
+            f"issued by {long_date(on)} is on record for them. Record the plan the local authority issued "
+            f"first; while an EHC needs assessment is requested or under way the pupil stays at {waiting} (K)."
+        }
+    )
+
+
+def _check_primary_need(pupil: Pupil, stage: Stage, code: str) -> None:
     primary = PupilNeed.objects.filter(pupil_id=pupil.pk, ended_on__isnull=True, rank=NeedRank.PRIMARY).first()
     if primary is None:
         raise ValidationError(
@@ -39,7 +74,7 @@ def _check_primary_need(pupil: Pupil, stage: Stage) -> None:
                 "stage_key": f"Record the pupil's primary need before placing them at {stage.label}: the census needs a type of need."
             }
         )
-    if stage.census_code != CensusCode.SEN_SUPPORT:
+    if code != CensusCode.SEN_SUPPORT:
         nsa = PupilNeed.objects.filter(pupil_id=pupil.pk, ended_on__isnull=True, need_type=NeedType.NSA).exists()
         if nsa:
             raise ValidationError(
@@ -70,7 +105,9 @@ def move_on_register(
     if pupil.leaving_date and pupil.leaving_date <= on:
         raise ValidationError("This pupil has left the school, so their register stage can no longer change.")
     current = RegisterEntry.objects.filter(pupil=pupil, ended_on__isnull=True).first()
-    if current is not None and current.stage_key == stage.key:
+    code, has_plan = _census_code(pupil, stage, on)
+    # The same stage again is a change only when the census code moves (K to E as the plan is issued).
+    if current is not None and current.stage_key == stage.key and current.census_code == code:
         raise ValidationError({"stage_key": f"The pupil is already at {current.stage_label}."})
     if current is not None and on < current.started_on:
         raise ValidationError(
@@ -78,9 +115,11 @@ def move_on_register(
                 "on": f"The pupil has been at {current.stage_label} since {long_date(current.started_on)}; the change cannot be dated earlier."
             }
         )
-    if stage.census_code in ON_REGISTER_CODES:
-        _check_primary_need(pupil, stage)
-    starting = stage.census_code in ON_REGISTER_CODES and (
+    if code in ON_REGISTER_CODES:
+        _check_primary_need(pupil, stage, code)
+    if code == CensusCode.EHC_PLAN and not has_plan:
+        _refuse_e_without_plan(stage, on)
+    starting = code in ON_REGISTER_CODES and (
         current is None or current.census_code not in ON_REGISTER_CODES
     )
     if notification_method:
@@ -96,7 +135,7 @@ def move_on_register(
     check_not_future(notified_on, "parents_notified_on", "The date parents were told")
 
     if current is not None:
-        if current.census_code == CensusCode.SEN_SUPPORT and stage.census_code == CensusCode.NONE:
+        if current.census_code == CensusCode.SEN_SUPPORT and code == CensusCode.NONE:
             end_nsa_needs(pupil, on=on, ended_by=decided_by)
         current.ended_on = on
         current.end_reason = reason
@@ -105,7 +144,7 @@ def move_on_register(
         pupil=pupil,
         stage_key=stage.key,
         stage_label=stage.label,
-        census_code=stage.census_code,
+        census_code=code,
         started_on=on,
         reason=reason,
         decided_by=decided_by,

@@ -100,10 +100,17 @@ def test_nsa_cannot_go_forward_to_an_ehc_plan(in_a, staff):
     assert "only used at SEN Support" in str(error.value)
 
 
+def final_ehc_plan(pupil, issued_on, status="final"):
+    from send_core.ehc.models import EhcPlan
+
+    return EhcPlan.objects.create(pupil=pupil, status=status, issued_on=issued_on, section_a="All about me")
+
+
 def test_moving_from_sen_support_to_ehc_plan_sends_no_second_start_notice(in_a, staff):
     senco = staff("senco")
     pupil = PupilFactory()
     on_register(pupil)
+    final_ehc_plan(pupil, datetime.date.today())
     place_on_register(pupil, "ehc_plan", reason="EHC plan issued by the LA", decided_by=senco)
     assert current_stage(pupil).census_code == CensusCode.EHC_PLAN
     assert not ParentNotification.objects.filter(pupil=pupil).exists()
@@ -298,3 +305,59 @@ def test_register_changes_are_audited_without_personal_data(in_a, staff):
     for event in AuditEvent.objects.filter(pupil_id=pupil.pk):
         text = f"{event.summary} {event.detail}"
         assert "Zebedee" not in text and "Quartermaine" not in text and "Speech sound" not in text
+
+
+# --- E needs an EHC plan on record --------------------------------------------------------------
+# School census guide, SEN provision: "E" is recorded only for a pupil with an education, health and
+# care plan; a pupil whose EHC needs assessment is requested or under way is at SEN Support, "K".
+
+
+def test_the_ehc_plan_stage_needs_a_final_plan_issued_by_the_day_of_the_move(in_a, staff, in_b):
+    senco = staff("senco")
+    pupil = PupilFactory()
+    support = on_register(pupil, since=D(2024, 9, 2))
+    with pytest.raises(ValidationError) as error:
+        place_on_register(pupil, "ehc_plan", reason="Assessment requested", decided_by=senco, on=D(2025, 3, 3))
+    assert "no final EHC plan issued by 3 March 2025 is on record" in str(error.value)
+    assert "stays at SEN Support (K)" in str(error.value)
+    # A draft plan is not a plan; nor is a final one issued after the day of the move.
+    final_ehc_plan(pupil, D(2025, 3, 1), status="draft")
+    final_ehc_plan(pupil, D(2025, 3, 4))
+    with pytest.raises(ValidationError):
+        place_on_register(pupil, "ehc_plan", reason="Plan issued", decided_by=senco, on=D(2025, 3, 3))
+    support.refresh_from_db()
+    assert support.ended_on is None and RegisterEntry.objects.filter(pupil=pupil).count() == 1
+    entry = place_on_register(pupil, "ehc_plan", reason="Plan issued", decided_by=senco, on=D(2025, 3, 4))
+    assert entry.census_code == CensusCode.EHC_PLAN
+    with in_b():
+        assert not RegisterEntry.objects.filter(pupil_id=pupil.pk).exists()
+
+
+@pytest.fixture
+def cheshire_east_school(school_a):
+    school_a.toolkit = "cheshire_east"
+    yield school_a
+    school_a.toolkit = ""
+
+
+def test_cheshire_east_step_3_is_the_request_reported_as_k_until_the_plan(in_a, staff, cheshire_east_school, in_b):
+    """Step 3 starts with the school's request for an assessment: K until the LA issues the plan, then E."""
+    senco = staff("senco")
+    pupil = PupilFactory()
+    PupilNeedFactory(pupil=pupil, need_type=NeedType.SEMH)
+    place_on_register(pupil, "step_2", reason="SEN Support Plan", decided_by=senco, on=D(2024, 9, 9), notification_method="meeting")
+    requested = place_on_register(pupil, "step_3", reason="EHC needs assessment requested", decided_by=senco, on=D(2025, 1, 13))
+    assert (requested.stage_label, requested.census_code) == ("Step 3: Education, Health and Care Plan", "K")
+    # Moving within SEN provision tells parents nothing new.
+    assert ParentNotification.objects.filter(pupil=pupil).count() == 1
+    # The LA issues the plan 20 weeks after the request (13 January + 140 days = 2 June 2025).
+    final_ehc_plan(pupil, D(2025, 6, 2))
+    issued = place_on_register(pupil, "step_3", reason="EHC plan issued", decided_by=senco, on=D(2025, 6, 2))
+    requested.refresh_from_db()
+    assert requested.ended_on == D(2025, 6, 2) and issued.census_code == "E" and issued.stage_key == "step_3"
+    # Once at E, the same stage again is no change.
+    with pytest.raises(ValidationError, match="already at Step 3"):
+        place_on_register(pupil, "step_3", reason="again", decided_by=senco, on=D(2025, 6, 3))
+    assert [e.census_code for e in register_history(pupil)] == ["K", "K", "E"]
+    with in_b():
+        assert not RegisterEntry.objects.filter(pupil_id=pupil.pk).exists()

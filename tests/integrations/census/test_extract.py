@@ -27,14 +27,23 @@ def pupil(first: str, *, code: str | None = None, needs=(), **fields):
 SEPT = datetime.date(2025, 9, 1)
 
 
+def ehc_plan(pupil, issued_on, status="final"):
+    from send_core.ehc.models import EhcPlan
+
+    return EhcPlan.objects.create(pupil=pupil, status=status, issued_on=issued_on, section_a="About me")
+
+
 @pytest.fixture
 def census_scene(in_a):
+    ben = pupil("Ben", code="E", needs=[("primary", "ASD", SEPT, None)])
+    ehc_plan(ben, datetime.date(2024, 6, 3))
     return {
         "ava": pupil("Ava", code="K", needs=[("primary", "SPLD", SEPT, None), ("secondary", "SLCN", SEPT, None)]),
-        "ben": pupil("Ben", code="E", needs=[("primary", "ASD", SEPT, None)]),
+        "ben": ben,
         "cal": pupil("Cal"),  # no stage: N
         "dee": pupil("Dee", code="K"),  # K with no type of need
-        "eli": pupil("Eli", code="E", needs=[("primary", "NSA", SEPT, None)]),  # NSA with an EHC plan
+        # NSA at E, and no EHC plan on record.
+        "eli": pupil("Eli", code="E", needs=[("primary", "NSA", SEPT, None)]),
         # Two primaries on the census date: one ended after it, one started before it.
         "fin": pupil(
             "Fin",
@@ -76,6 +85,7 @@ def test_every_breach_names_the_pupil_and_the_rule(census_scene):
     assert found == {
         ("Dee Census", "type_required"),
         ("Eli Census", "nsa_only_with_k"),
+        ("Eli Census", "e_needs_plan"),
         ("Fin Census", "one_primary"),
         ("Fin Census", "at_most_two"),
         ("Gus Census", "one_primary"),
@@ -83,7 +93,7 @@ def test_every_breach_names_the_pupil_and_the_rule(census_scene):
     }
     assert not extract.is_valid
     report = list(csv.DictReader(io.StringIO(validation_csv(extract))))
-    assert len(report) == 6
+    assert len(report) == 7
     dee = next(r for r in report if r["Pupil"] == "Dee Census")
     assert dee["UPN"] == census_scene["dee"].upn and dee["What is wrong"] == RULES["type_required"]
     # On a date before Fin's second primary started, his record meets the rules.
@@ -131,3 +141,47 @@ def test_names_that_look_like_formulas_are_written_as_text(in_a):
     assert "'-Lee" in {r["Surname"] for r in exported}
     report = list(csv.DictReader(io.StringIO(validation_csv(extract))))
     assert report[0]["Pupil"] == '\'=HYPERLINK("http://x") Census'
+
+
+# DfE school census guide: SEN provision E is for a pupil with an EHC plan, in every census.
+def test_a_pupil_at_e_without_an_ehc_plan_on_the_census_date_is_named(in_a, in_b):
+    pupil("Nia", code="E", needs=[("primary", "ASD", SEPT, None)])
+    late = pupil("Lou", code="E", needs=[("primary", "ASD", SEPT, None)])
+    ehc_plan(late, datetime.date(2026, 1, 16))  # issued the day after the spring census
+    draft = pupil("Dru", code="E", needs=[("primary", "ASD", SEPT, None)])
+    ehc_plan(draft, datetime.date(2025, 11, 3), status="draft")
+    kept = pupil("Kai", code="E", needs=[("primary", "ASD", SEPT, None)])
+    ehc_plan(kept, datetime.date(2025, 10, 6))
+    # Amended since the census: the version in force then was replaced by a final one issued later.
+    amended = pupil("Ama", code="E", needs=[("primary", "ASD", SEPT, None)])
+    ehc_plan(amended, datetime.date(2024, 5, 1), status="superseded")
+    ehc_plan(amended, datetime.date(2026, 2, 9))
+    named = {b.name for b in sen_extract(CENSUS_DAY).breaches if b.rule == "e_needs_plan"}
+    assert named == {"Nia Census", "Lou Census", "Dru Census"}
+    # The summer census, after Lou's plan was issued, names only those still without one.
+    summer = {b.name for b in sen_extract(datetime.date(2026, 5, 21)).breaches if b.rule == "e_needs_plan"}
+    assert summer == {"Nia Census", "Dru Census"}
+    with in_b():
+        assert sen_extract(CENSUS_DAY).breaches == []
+
+
+# DfE school census guide: SEN type is collected in the spring census only, so the "type required"
+# rule (and the other type rules) apply to that census.
+@pytest.mark.parametrize(
+    "census_day, term",
+    [(datetime.date(2025, 10, 2), "autumn"), (datetime.date(2026, 1, 15), "spring"), (datetime.date(2026, 5, 21), "summer")],
+)
+def test_types_of_need_are_collected_and_checked_in_the_spring_census_only(in_a, census_day, term):
+    pupil("Dee", code="K")  # K with no type of need
+    pupil("Ava", code="K", needs=[("primary", "SPLD", SEPT, None)])
+    extract = sen_extract(census_day)
+    assert extract.term == term
+    rows = {row.forename: row for row in extract.pupils}
+    exported = {r["Forename"]: r for r in csv.DictReader(io.StringIO(extract_csv(extract)))}
+    if term == "spring":
+        assert {(b.name, b.rule) for b in extract.breaches} == {("Dee Census", "type_required")}
+        assert rows["Ava"].need_types == [("primary", "SPLD")] and exported["Ava"]["SENtype1"] == "SPLD"
+    else:
+        assert extract.breaches == []
+        assert rows["Ava"].need_types == [] and exported["Ava"]["SENtype1"] == ""
+        assert exported["Ava"]["SENprovision"] == "K" and exported["Dee"]["SENprovision"] == "K"

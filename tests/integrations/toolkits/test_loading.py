@@ -54,7 +54,8 @@ def test_every_builtin_loads_validates_and_is_registered_at_start_up():
         ),
         (
             "cheshire_east",
-            [("Step 1: Discussion Form", "N"), ("Step 2: SEN Support Plan", "K"), ("Step 3: EHCP", "E")],
+            # Step 3 begins with the request for an assessment: E once the plan is issued, K until then.
+            [("Step 1: Discussion Form", "N"), ("Step 2: SEN Support Plan", "K"), ("Step 3: Education, Health and Care Plan", "E")],
             "SEN Support Plan",
             None,
             ("895",),
@@ -118,6 +119,9 @@ def _break(data: dict, path: str, value) -> dict:
     ("path", "value", "field", "problem"),
     [
         ("stages.1.census_code", "X", "stages[1].census_code", "must be one of N, K, E"),
+        # Only an E stage can be K before its plan (the census's E needs a plan), and only K.
+        ("stages.1.census_code_until_plan", "K", "stages[1].census_code_until_plan", "only for a stage reported as E"),
+        ("stages.2.census_code_until_plan", "N", "stages[2].census_code_until_plan", "must be K until then"),
         ("plan_name", ..., "plan_name", "is required"),
         ("plan_name", "  ", "plan_name", "must not be empty"),
         ("max_outcomes", 0, "max_outcomes", "between 1 and 50"),
