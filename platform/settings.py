@@ -368,6 +368,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Replaces Django's own console and mail handlers, which print the whole exception message
+        # (and, run first, left that text for the redacting formatter to reuse).
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         "pgserver": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
