@@ -118,8 +118,3 @@ def confirmed_device_for(user):
 
     return AuthenticatorDevice.objects.filter(user=user, confirmed=True).first()
 
-
-def has_confirmed_device(user) -> bool:
-    from .models import AuthenticatorDevice
-
-    return AuthenticatorDevice.objects.filter(user=user, confirmed=True).exists()

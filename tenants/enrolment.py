@@ -55,6 +55,8 @@ def confirm_first_device(request: HttpRequest, device: AuthenticatorDevice) -> N
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     AuthenticatorDevice.objects.filter(user=device.user, confirmed=False).delete()
+    User.objects.filter(pk=device.user_id).update(has_authenticator=True)
+    device.user.has_authenticator = True
     request.session.pop(ENROLMENT_GRANT_KEY, None)
     record_event(actor=device.user, action=AuditAction.CREATE, object_type="authenticator", object_id=device.pk)
     otp_login(request, device)

@@ -31,6 +31,8 @@ OPEN_PREFIXES = ("/static/", "/auth/handoff/", "/health/", "/sign-out/", "/api/"
 # Machine surfaces: a refused session gets a 403 with its reason as JSON, never a redirect.
 API_PREFIXES = ("/api/", "/exchange/api/", "/ctf/api/", "/graphql/")
 
+SAFE_TO_RECORD_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
 # Paths that never act on a session's behalf (the hand-off starts a new session of its own).
 NO_SESSION_RULE = ("/static/", "/health/")
 
@@ -117,7 +119,8 @@ class MembershipMiddleware:
         public = is_public_request(request)
         if refusal == ISSUED_FOR_ANOTHER_ADDRESS:
             # A cookie replayed from another address: the session is treated as stolen and ended. The
-            # refusal goes in this address's trail, without naming where the session came from.
+            # refusal goes in this address's trail, in our words only (no path the caller chose), and
+            # without naming where the session came from.
             user = request.user
             logout(request)
             record_event(
@@ -125,7 +128,8 @@ class MembershipMiddleware:
                 action=AuditAction.DENIED,
                 object_type="session",
                 object_id=None if public else request.tenant.pk,
-                summary=f"Refused {request.method} {request.path[:100]}: a session started for another address",
+                summary="Refused: a session started for another address",
+                detail={"method": request.method if request.method in SAFE_TO_RECORD_METHODS else "other"},
             )
             return self._refuse(request, refusal)
         if refusal == SECOND_FACTOR_NEEDED:

@@ -161,6 +161,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Raised on every sign-out: sessions started before it (on any organisation's address, or
     # the base domain) are ended at their next request, so signing out anywhere signs out everywhere.
     session_epoch = models.PositiveIntegerField(default=0)
+    # Whether the person has a confirmed authenticator app (kept with the device, so the code can be
+    # asked for on every request without another query; tenants.sessions.second_factor_needed).
+    has_authenticator = models.BooleanField(default=False, editable=False)
 
     objects = UserManager()
 

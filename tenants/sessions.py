@@ -69,15 +69,7 @@ def session_is_for_this_host(request: HttpRequest) -> bool:
 
 def second_factor_needed(user) -> bool:
     """Required for everyone when CAIRN_REQUIRE_2FA is on; otherwise for anyone with a confirmed device."""
-    if settings.CAIRN_REQUIRE_2FA:
-        return True
-    cached = getattr(user, "_cairn_has_device", None)
-    if cached is None:
-        from .authenticators import has_confirmed_device
-
-        cached = has_confirmed_device(user)
-        user._cairn_has_device = cached
-    return cached
+    return settings.CAIRN_REQUIRE_2FA or bool(getattr(user, "has_authenticator", False))
 
 
 def is_verified(user) -> bool:

@@ -12,6 +12,7 @@ def seal_existing_authenticators(apps, schema_editor):
 
     TOTPDevice = apps.get_model("otp_totp", "TOTPDevice")
     AuthenticatorDevice = apps.get_model("tenants", "AuthenticatorDevice")
+    User = apps.get_model("tenants", "User")
     for old in TOTPDevice.objects.filter(confirmed=True).iterator():
         sealed, wrapped = seal_secret(unhexlify(old.key.encode()), user_id=old.user_id)
         AuthenticatorDevice.objects.create(
@@ -28,6 +29,9 @@ def seal_existing_authenticators(apps, schema_editor):
             last_t=old.last_t,
             last_used_at=old.last_used_at,
         )
+    User.objects.filter(pk__in=AuthenticatorDevice.objects.filter(confirmed=True).values("user_id")).update(
+        has_authenticator=True
+    )
     # Unconfirmed devices are dropped too: a first device is now enrolled only with an invitation
     # or an emailed link, so a key shown before that rule must not be confirmable.
     TOTPDevice.objects.all().delete()
@@ -62,6 +66,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name="user",
+            name="has_authenticator",
+            field=models.BooleanField(default=False, editable=False),
+        ),
         migrations.CreateModel(
             name="AuthenticatorDevice",
             fields=[

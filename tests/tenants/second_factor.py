@@ -17,6 +17,8 @@ def enrol(user) -> AuthenticatorDevice:
     device = new_device(user)
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+    type(user).objects.filter(pk=user.pk).update(has_authenticator=True)
+    user.has_authenticator = True
     connection.set_tenant(tenant)
     return device
 
