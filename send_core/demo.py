@@ -660,18 +660,36 @@ class _School:
         plan = activate_plan(plan, activated_by=self.senco, on=starts)
 
         if kind == "ehc":
+            issued_on = starts + datetime.timedelta(days=100)
+            # E needs the plan on record first (school census guide): the school's copy of the LA's final plan.
+            self.ehc_plan_copy(pupil, issued_on)
             place_on_register(
                 pupil,
                 "ehc_plan",
                 reason="EHC plan issued by the local authority.",
                 decided_by=self.senco,
-                on=starts + datetime.timedelta(days=100),
+                on=issued_on,
             )
         self.reviews(plan, kind)
         self.assessments(pupil, story, sen_start)
         self.meetings(pupil, sen_start)
         if story.agency and rng.random() < 0.7:
             self.referral(pupil, story, sen_start)
+
+    def ehc_plan_copy(self, pupil: Pupil, issued_on: datetime.date) -> None:
+        # Imported here: the EHC app's models load after the pupil record's.
+        from .ehc.demo import _plan_sections
+        from .ehc.models import EhcPlan, EhcPlanStatus
+
+        la = self.organisation.local_authority
+        EhcPlan.objects.create(
+            pupil=pupil,
+            status=EhcPlanStatus.FINAL,
+            issued_on=issued_on,
+            local_authority_name=la.name if la else "",
+            issued_by_name="Tom Hollis",
+            **{f"section_{key}": text for key, text in _plan_sections(pupil, self.organisation).items()},
+        )
 
     def reviews(self, plan: SupportPlan, kind: str) -> None:
         rng = self.rng

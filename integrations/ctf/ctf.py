@@ -6,6 +6,12 @@ destination LA and establishment numbers) and, per pupil, the core details and S
 and rank). Import reads a file into the school whose schema is active: every pupil is checked
 first, and any problem refuses the whole file with its line number, so nothing is half-written.
 
+What the CTF specification allows is accepted: `NCyearActual` `X` (national curriculum not
+followed), and SEN types ranked 1, 2, 3 and on (1 is the primary need, 2 the secondary; the
+census reports those two, and Cairn keeps the rest as other needs). A pupil with no SEN entry
+and no need gets no `SENhistory` at all, never an empty one. An entry that ended with no entry
+after it is followed by an `N` entry from its end date, so the end survives a round trip.
+
 Parsing goes through defusedxml with DTDs, entities and external references all forbidden: a
 file that declares any of them is refused before a single entity could be expanded.
 """
@@ -53,9 +59,39 @@ ROOT = "CTfile"
 # The DfE's codes for a destination that is not known yet.
 UNKNOWN_LA, UNKNOWN_ESTAB = "MMM", "MMMM"
 MAX_BYTES = 20 * 1024 * 1024
+# CTF SENtypeRank: 1 is the primary need, 2 the secondary; ranks after those are further needs.
 RANK_FOR_CODE = {"1": NeedRank.PRIMARY, "2": NeedRank.SECONDARY}
 CODE_FOR_RANK = {rank: code for code, rank in RANK_FOR_CODE.items()}
+MAX_RANK = 99
+# CTF/census NCyearActual "X": the national curriculum is not followed.
+NC_NOT_FOLLOWED = "X"
 NAME_MAX = 100
+
+
+def rank_for_code(code: str) -> str | None:
+    """The need rank for a CTF SENtypeRank (a whole number from 1), or None if it is not one."""
+    if not code.isdigit() or not 1 <= int(code) <= MAX_RANK or code != str(int(code)):
+        return None
+    return RANK_FOR_CODE.get(code, NeedRank.OTHER)
+
+
+def year_group_for_age(date_of_birth: datetime.date, on: datetime.date) -> str:
+    """The national curriculum year of a child's age in the school year holding `on`.
+
+    A child starts Reception in the September after their fourth birthday: age on 31 August
+    before the school year, less four, is the year (0 Reception, -1 and -2 the nursery years).
+    """
+    school_year = on.year if on.month >= 9 else on.year - 1
+    cutoff = datetime.date(school_year, 8, 31)
+    age = cutoff.year - date_of_birth.year - ((cutoff.month, cutoff.day) < (date_of_birth.month, date_of_birth.day))
+    year = age - 4
+    if year <= -2:
+        return NCYear.N1
+    if year == -1:
+        return NCYear.N2
+    if year == 0:
+        return NCYear.RECEPTION
+    return str(min(year, 14))
 
 
 # --- Export --------------------------------------------------------------------------------
@@ -90,23 +126,33 @@ def _pupil_element(
     basic = _sub(element, "BasicDetails")
     if pupil.preferred_name:
         _sub(basic, "PreferredForename", pupil.preferred_name)
-    _sub(basic, "NCyearActual", pupil.nc_year)
+    _sub(basic, "NCyearActual", NC_NOT_FOLLOWED if pupil.nc_not_followed else pupil.nc_year)
     if with_medical:
         _sub(basic, "MedicalFlag", "true" if pupil.medical_needs else "false")
-    if not with_needs:
-        return
+    if not with_needs or not (entries or needs):
+        return  # no SEN entry and no need: no SENhistory, not an empty one
     history = _sub(element, "SENhistory")
     for entry in entries:
         sen = _sub(history, "SEN")
         _sub(sen, "StartDate", entry.started_on.isoformat())
         _sub(sen, "SENprovision", entry.census_code)
-    ranked = [need for need in needs if need.rank in CODE_FOR_RANK]
-    if ranked:
+    if entries and entries[-1].ended_on is not None:
+        # The history is a run of start dates: the last entry's end is the start of "no SEN provision".
+        sen = _sub(history, "SEN")
+        _sub(sen, "StartDate", entries[-1].ended_on.isoformat())
+        _sub(sen, "SENprovision", CensusCode.NONE)
+    if needs:
         block = _sub(history, "SENneeds")
-        for need in sorted(ranked, key=lambda n: CODE_FOR_RANK[n.rank]):
+        order = {NeedRank.PRIMARY: 0, NeedRank.SECONDARY: 1}
+        ranked = sorted(needs, key=lambda n: (order.get(n.rank, 2), n.started_on, n.pk))
+        further = 3  # 1 and 2 always mean the primary and the secondary need
+        for need in ranked:
+            code = CODE_FOR_RANK.get(need.rank)
+            if code is None:
+                code, further = str(further), further + 1
             item = _sub(block, "SENneed")
             _sub(item, "SENtype", need.need_type)
-            _sub(item, "SENtypeRank", CODE_FOR_RANK[need.rank])
+            _sub(item, "SENtypeRank", code)
 
 
 def export_ctf(
@@ -211,7 +257,7 @@ class CTFPupil:
     nc_year: str
     medical_flag: bool | None  # None: the file does not say, so the school's own is kept
     sen_history: list[SENEntry]
-    sen_needs: list[tuple[str, str]]  # (need type, rank)
+    sen_needs: list[tuple[str, int]]  # (need type, SENtypeRank), lowest rank first
 
 
 @dataclass
@@ -356,8 +402,10 @@ class _Reader:
                 self.problem(where, f"PreferredForename is longer than {NAME_MAX} characters.")
             preferred = preferred or None
             nc_year, where = self.text(basic, "NCyearActual", what="NCyearActual")
-            if nc_year and nc_year not in NCYear.values:
-                self.problem(where, f"NCyearActual “{nc_year[:10]}” is not a known year group code.")
+            if nc_year and nc_year not in NCYear.values and nc_year != NC_NOT_FOLLOWED:
+                self.problem(
+                    where, f"NCyearActual “{nc_year[:10]}” is not a year group code (N1, N2, R, 1 to 14, or X)."
+                )
             flag, where = self.text(basic, "MedicalFlag", required=False)
             if flag and flag.lower() not in ("true", "false", "1", "0"):
                 self.problem(where, f"MedicalFlag “{flag[:10]}” must be true or false.")
@@ -373,7 +421,7 @@ class _Reader:
                 history.append(SENEntry(started, code))
         # SENneeds sits inside SENhistory; some suppliers put it beside it, so both are read.
         need_blocks = [b for b in (block, element) if b is not None]
-        ranks: set[str] = set()
+        ranks: set[int] = set()
         for need_parent in need_blocks:
             for wrapper in need_parent.findall("SENneeds"):
                 for need in wrapper.findall("SENneed"):
@@ -381,17 +429,21 @@ class _Reader:
                     rank, where_rank = self.text(need, "SENtypeRank", what="SENtypeRank")
                     if need_type and need_type not in NeedType.values:
                         self.problem(where_type, f"SENtype “{need_type[:10]}” is not a known type of need.")
-                    if rank and rank not in RANK_FOR_CODE:
-                        self.problem(where_rank, f"SENtypeRank “{rank[:10]}” must be 1 or 2.")
-                    elif rank in ranks:
+                    if rank and rank_for_code(rank) is None:
+                        self.problem(
+                            where_rank,
+                            f"SENtypeRank “{rank[:10]}” must be a whole number from 1 (1 is the primary need).",
+                        )
+                    elif rank and int(rank) in ranks:
                         self.problem(where_rank, f"Two needs have SENtypeRank {rank}.")
-                    ranks.add(rank)
-                    if need_type in NeedType.values and rank in RANK_FOR_CODE:
-                        needs.append((need_type, RANK_FOR_CODE[rank]))
+                    elif rank:
+                        ranks.add(int(rank))
+                        if need_type in NeedType.values:
+                            needs.append((need_type, int(rank)))
         if len({n[0] for n in needs}) != len(needs):
             self.problem(element, "The same SENtype is listed twice.")
-        if needs and not any(rank == NeedRank.PRIMARY for _, rank in needs):
-            self.problem(element, "A secondary need (rank 2) is listed without a primary need (rank 1).")
+        if needs and 1 not in ranks:
+            self.problem(element, "Ranked needs are listed without a primary need (SENtypeRank 1).")
         starts = [entry.started_on for entry in history]
         if len(set(starts)) != len(starts):
             self.problem(block if block is not None else element, "Two SEN entries start on the same date.")
@@ -412,7 +464,7 @@ class _Reader:
             nc_year=nc_year,
             medical_flag=medical,
             sen_history=sorted(history, key=lambda e: e.started_on),
-            sen_needs=needs,
+            sen_needs=sorted(needs, key=lambda n: n[1]),
         )
 
 
@@ -500,23 +552,29 @@ class _Refused(Exception):
 
 
 def _apply(item: CTFPupil, *, school_name: str, user: Any, report: CTFImportReport) -> int:
+    label = f"{item.upn} ({item.forename} {item.surname})"
+    try:
+        pupil = match_by_upn(item.upn, date_of_birth=item.date_of_birth, last_name=item.surname)
+    except ValidationError as error:
+        raise _Refused(Problem(item.line, " ".join(error.messages))) from None
     core: dict[str, Any] = {
         "legal_first_name": item.forename,
         "last_name": item.surname,
         "date_of_birth": item.date_of_birth,
         "sex": item.sex,
         "nc_year": item.nc_year,
+        "nc_not_followed": item.nc_year == NC_NOT_FOLLOWED,
     }
+    if item.nc_year == NC_NOT_FOLLOWED:
+        # "X" names no year group: a pupil here keeps theirs; a new one is placed by age.
+        core["nc_year"] = (
+            pupil.nc_year if pupil is not None else year_group_for_age(item.date_of_birth, timezone.localdate())
+        )
     # What the file does not carry is not blanked: the school's own value stands.
     if item.preferred_forename is not None:
         core["preferred_name"] = item.preferred_forename
     if item.medical_flag is not None:
         core["medical_needs"] = item.medical_flag
-    label = f"{item.upn} ({item.forename} {item.surname})"
-    try:
-        pupil = match_by_upn(item.upn, date_of_birth=item.date_of_birth, last_name=item.surname)
-    except ValidationError as error:
-        raise _Refused(Problem(item.line, " ".join(error.messages))) from None
     changed: list[str] = []
     added: list[str] = []
     if pupil is None:
@@ -540,13 +598,17 @@ def _apply(item: CTFPupil, *, school_name: str, user: Any, report: CTFImportRepo
                 raise _Refused(Problem(item.line, f"{label}: {' '.join(error.messages)}")) from None
             pupil.save(update_fields=[*changed, "updated_at"])
     toolkit = current_toolkit()
-    if item.sen_history:
+    history = item.sen_history
+    if len(history) >= 2 and history[-1].provision == history[-2].provision == CensusCode.NONE:
+        # N after N changes nothing but the date: it is where the entry before it ended.
+        history = history[:-1]
+    if history:
         if RegisterEntry.objects.filter(pupil=pupil).exists():
             existing = [(e.started_on, e.census_code) for e in RegisterEntry.objects.filter(pupil=pupil)]
-            if existing != [(e.started_on, e.provision) for e in item.sen_history]:
+            if existing != [(e.started_on, e.provision) for e in history]:
                 report.notes.append(f"{label}: the school's own register history was kept as it is.")
         else:
-            for index, entry in enumerate(item.sen_history):
+            for index, entry in enumerate(history):
                 following = item.sen_history[index + 1] if index + 1 < len(item.sen_history) else None
                 stage = toolkit.first_stage_for(entry.provision)
                 RegisterEntry.objects.create(
@@ -562,13 +624,13 @@ def _apply(item: CTFPupil, *, school_name: str, user: Any, report: CTFImportRepo
             added.append("register history")
     current = {n.need_type: n for n in PupilNeed.objects.filter(pupil=pupil, ended_on__isnull=True)}
     taken = {n.rank for n in current.values()}
-    for need_type, rank in sorted(item.sen_needs, key=lambda n: n[1] != NeedRank.PRIMARY):
+    for need_type, number in item.sen_needs:
         if need_type in current:
             continue
-        if rank in taken:
-            rank = NeedRank.OTHER if NeedRank.PRIMARY in taken else rank
-            if rank in taken:
-                continue
+        rank = rank_for_code(str(number)) or NeedRank.OTHER
+        if rank != NeedRank.OTHER and rank in taken:
+            # This school's own primary and secondary stand; the file's comes in as a further need.
+            rank = NeedRank.OTHER
         area = AREA_FOR_NEED_TYPE.get(need_type, AreaOfNeed.COGNITION_LEARNING)
         start = item.sen_history[-1].started_on if item.sen_history else timezone.localdate()
         current[need_type] = PupilNeed.objects.create(

@@ -7,15 +7,37 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils import timezone
 
-from send_core.models import NCYear, Pupil
+from send_core.models import NCYear, Pupil, TransferFileSequence
 from send_core.selectors.pupils import on_roll
 from send_core.transition.permissions import can_manage_transition
 from send_core.transition.services import find_cairn_school
 from tenants.models import Organisation
 
-from .ctf import export_ctf, record_export
+from .ctf import UNKNOWN_ESTAB, UNKNOWN_LA, export_ctf, record_export
+
+SEQUENCE_LIMIT = 999  # NNN: three digits, so after 999 the count starts again at 001
+
+
+@transaction.atomic
+def next_sequence_number(destination: str) -> int:
+    """The next number (001–999, then round again) for a CTF from this school to `destination`."""
+    counter, _ = TransferFileSequence.objects.select_for_update().get_or_create(destination=destination)
+    counter.last_number = counter.last_number % SEQUENCE_LIMIT + 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+def ctf_filename(source: Organisation, destination: Organisation | None) -> str:
+    """A CTF's name as the CTF specification sets it: `LLLEEEE_CTF_LLLEEEE_NNN.xml`.
+
+    The source school's LA and establishment numbers, `CTF`, the destination's (or `MMMMMMM` when
+    it is not known), and a three-digit sequence number for files to that destination.
+    """
+    to = f"{destination.la_code}{destination.establishment_number}" if destination else UNKNOWN_LA + UNKNOWN_ESTAB
+    return f"{source.la_code}{source.establishment_number}_CTF_{to}_{next_sequence_number(to):03d}.xml"
 
 
 @dataclass(frozen=True)
@@ -64,7 +86,4 @@ def ctf_export(
     destination = find_cairn_school(destination_urn)
     content = export_ctf(pupils, source=school, destination=destination)
     record_export(pupils, exported_by=user, destination=destination.dfe_number if destination else "not known")
-    stamp = timezone.localtime().strftime("%Y%m%d%H%M")
-    return Export(
-        filename=f"CTF-{school.la_code}{school.establishment_number}-{stamp}.xml", content=content, count=len(pupils)
-    )
+    return Export(filename=ctf_filename(school, destination), content=content, count=len(pupils))

@@ -30,6 +30,7 @@ from send_core.transition.services import note_file_received, note_file_sent, pr
 from tenants.models import Organisation
 
 from .ctf import export_ctf
+from .exports import ctf_filename
 from .pdf import transition_pdf
 
 # A transition file stays open to the next school for a school year.
@@ -102,7 +103,7 @@ def transition_bundle(
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(f"{stem}.pdf", pdf)
-        archive.writestr(f"{stem}-ctf.xml", ctf)
+        archive.writestr(ctf_filename(organisation, destination), ctf)
         files = documents_as_uploads(prepared.documents, opened_by=exported_by)
         try:
             for number, (title, handle) in enumerate(files, start=1):

@@ -128,18 +128,20 @@ def _plans_for_ehc_pupils(school: Organisation, la: Organisation, today: datetim
     entries = list(RegisterEntry.objects.filter(census_code="E", ended_on__isnull=True).select_related("pupil"))
     for entry in entries:
         pupil = entry.pupil
-        if EhcPlan.objects.filter(pupil=pupil).exists():
-            continue
         sections = _plan_sections(pupil, school)
-        EhcPlan.objects.create(
-            pupil=pupil,
-            status=EhcPlanStatus.FINAL,
-            issued_on=entry.started_on,
-            local_authority_name=la.name,
-            issued_by_name="Tom Hollis",
-            **{f"section_{key}": text for key, text in sections.items()},
-        )
+        # The school's copy is made before the pupil is placed at E (E needs a plan on record).
+        if not EhcPlan.objects.filter(pupil=pupil).exists():
+            EhcPlan.objects.create(
+                pupil=pupil,
+                status=EhcPlanStatus.FINAL,
+                issued_on=entry.started_on,
+                local_authority_name=la.name,
+                issued_by_name="Tom Hollis",
+                **{f"section_{key}": text for key, text in sections.items()},
+            )
         with tenant_context(la):
+            if EhcCase.objects.filter(school_id=school.pk, school_pupil_id=pupil.pk).exists():
+                continue
             case = EhcCase.objects.create(
                 reference=services._next_reference(entry.started_on.year),
                 school_id=school.pk,

@@ -48,6 +48,7 @@ from .reviews import (
     ReviewStatus,
 )
 from .training import StaffTraining
+from .transfers import TransferFileSequence
 
 __all__ = [
     "AREA_FOR_NEED_TYPE",
@@ -106,5 +107,6 @@ __all__ = [
     "SchoolClass",
     "Sex",
     "StaffTraining",
+    "TransferFileSequence",
     "SupportPlan",
 ]

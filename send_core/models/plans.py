@@ -56,6 +56,9 @@ class SupportPlan(TimestampedModel):
         related_name="revision",
         help_text="The plan this revises.",
     )
+    # For a plan that came in a transition file: the key of that file, so importing it again finds
+    # this plan, and a later file's plan of the same title is kept apart from it.
+    source_key = models.CharField(max_length=64, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -93,6 +93,9 @@ class Pupil(TimestampedModel):
     date_of_birth = models.DateField()
     sex = models.CharField(max_length=1, choices=Sex.choices)
     nc_year = models.CharField("year group", max_length=2, choices=NCYear.choices)
+    # CTF and census NCyearActual "X": the pupil does not follow the national curriculum; `nc_year`
+    # then holds the year group of their age, so class lists and year filters still place them.
+    nc_not_followed = models.BooleanField("national curriculum not followed", default=False)
     school_class = models.ForeignKey(
         SchoolClass, null=True, blank=True, on_delete=models.SET_NULL, related_name="pupils", verbose_name="class"
     )

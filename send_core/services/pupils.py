@@ -25,6 +25,7 @@ PUPIL_FIELDS = frozenset(
         "date_of_birth",
         "sex",
         "nc_year",
+        "nc_not_followed",
         "school_class",
         "admission_date",
         "eal",

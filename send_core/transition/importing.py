@@ -5,12 +5,16 @@ Their history comes with them: register entries (the feeder school's stage names
 were, then the pupil is placed at the matching stage of this school's toolkit), needs and
 diagnoses, the feeder school's plan (closed, so this school writes its own) with its reviews,
 agencies, medical conditions and assessments, and the EHC plan as the school's own copy.
-Importing the same file again adds nothing twice.
+Importing the same file again, on any day, adds nothing twice: the plan carries the key of the
+file it came in (a hash of its contents), so a later file's plan of the same title is its own plan
+with its own reviews, and a need the file gives no start date is keyed by its type and end.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -106,6 +110,12 @@ def check_record(record: Any) -> dict[str, Any]:
     if not _text(pupil.get("legal_first_name")).strip() or not _text(pupil.get("last_name")).strip():
         raise ValidationError("The transition file has no name for the pupil.")
     return {**pupil, "upn": upn}
+
+
+def file_key(record: dict[str, Any]) -> str:
+    """The provenance key of a transition file: the same file always gives the same key."""
+    canonical = json.dumps(record, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def _surname_key(value: Any) -> str:
@@ -225,7 +235,11 @@ def _needs(pupil: Pupil, record: dict, user: Any, result: ImportedFile) -> None:
                 rank = NeedRank.PRIMARY
             taken.add(rank)
         else:
-            if PupilNeed.objects.filter(pupil=pupil, need_type=need["need_type"], started_on=started).exists():
+            # A need the file gives no start date is dated from its end, the same on every import.
+            started = min(started, ended)
+            if PupilNeed.objects.filter(
+                pupil=pupil, need_type=need["need_type"], started_on=started, ended_on=ended
+            ).exists():
                 continue
             rank = NeedRank.OTHER
         # OTH and NSA sit in whichever area the previous school chose.
@@ -266,12 +280,13 @@ def _needs(pupil: Pupil, record: dict, user: Any, result: ImportedFile) -> None:
         result.added["needs and diagnoses"] = added
 
 
-def _plan(pupil: Pupil, record: dict, school: str, user: Any, result: ImportedFile) -> SupportPlan | None:
+def _plan(pupil: Pupil, record: dict, school: str, user: Any, result: ImportedFile, *, key: str) -> SupportPlan | None:
     plan = record.get("plan")
     if not isinstance(plan, dict):
         return None
     title = _text(f"{plan.get('title') or 'Plan'} from {school}", 100)
-    existing = SupportPlan.objects.filter(pupil=pupil, title=title).first()
+    # Found by the file it came in, not by title: plans are often called the same from year to year.
+    existing = SupportPlan.objects.filter(pupil=pupil, source_key=key).first()
     if existing is not None:
         result.skipped.append(f"{title} (already imported)")
         return existing
@@ -280,6 +295,7 @@ def _plan(pupil: Pupil, record: dict, school: str, user: Any, result: ImportedFi
         pupil=pupil,
         title=title,
         toolkit_key="previous-school",
+        source_key=key,
         status=PlanStatus.CLOSED,
         child_views=_text(plan.get("child_views")),
         parent_views=_text(plan.get("parent_views")),
@@ -504,7 +520,7 @@ def import_transition_record(record: dict[str, Any], *, imported_by: Any) -> Imp
     result = ImportedFile(pupil=pupil, matched=matched)
     _register(pupil, record, school, imported_by, result)
     _needs(pupil, record, imported_by, result)
-    plan = _plan(pupil, record, school, imported_by, result)
+    plan = _plan(pupil, record, school, imported_by, result, key=file_key(record))
     _reviews(pupil, plan, record, imported_by, result)
     _agencies(pupil, record, imported_by, result)
     _medical(pupil, record, imported_by, result)

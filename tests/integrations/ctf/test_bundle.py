@@ -35,7 +35,7 @@ def _bundle(transition, in_schema, pupil, sections, document_ids=()):
 
 
 def _ctf(archive):
-    return fromstring(archive.read(next(n for n in archive.namelist() if n.endswith("-ctf.xml"))))
+    return fromstring(archive.read(next(n for n in archive.namelist() if "_CTF_" in n)))
 
 
 def test_the_ctf_leaves_out_needs_and_medical_unless_they_were_chosen(transition, in_schema):

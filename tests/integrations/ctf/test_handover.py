@@ -153,7 +153,9 @@ def test_a_school_not_on_cairn_gets_a_pdf_and_a_ctf(transition, in_schema, clien
     names = archive.namelist()
     pdf = next(n for n in names if n.endswith(".pdf") and not n.startswith("documents/"))
     assert archive.read(pdf).startswith(b"%PDF")
-    ctf = fromstring(archive.read(next(n for n in names if n.endswith("-ctf.xml"))))
+    # CTF specification file name: source 991/2101, destination not known (MMMMMMM), first file.
+    assert "9912101_CTF_MMMMMMM_001.xml" in names
+    ctf = fromstring(archive.read("9912101_CTF_MMMMMMM_001.xml"))
     assert ctf.findtext("Header/DestSchool/LEA") == "MMM"
     assert ctf.findtext("CTFpupilData/Pupil/UPN") == transition.pupil.upn
     assert any(n.startswith("documents/") and archive.read(n) == PDF for n in names)

@@ -115,3 +115,57 @@ def test_an_ehc_plan_without_its_required_sections_is_listed_as_skipped(transiti
         assert "EHC plan (sections B, E, I missing from the file; ask the local authority for the final plan)" in (
             result.skipped
         )
+
+
+# --- Provenance: one key per imported file --------------------------------------------------------
+
+
+def _with_undated_ended_need(record):
+    # A need the first school recorded as ended, with no start date in the file.
+    record["needs"].append({"need_type": "MLD", "rank": "other", "area": "cognition_learning", "ended_on": "2024-07-19"})
+    return record
+
+
+def test_the_same_file_imported_again_on_a_later_day_adds_nothing(transition, in_schema, move_clock):
+    from send_core.models import PupilNeed, Review
+
+    record = _with_undated_ended_need(_record(transition, in_schema))
+    with in_schema(transition.secondary):
+        first = import_transition_record(record, imported_by=transition.senco_high)
+        counts = (PupilNeed.objects.count(), SupportPlan.objects.count(), Review.objects.count())
+        ended = PupilNeed.objects.get(pupil=first.pupil, need_type="MLD")
+        # With no start date, the need is dated from its end: 19 July 2024 to 19 July 2024.
+        assert (ended.started_on, ended.ended_on) == (datetime.date(2024, 7, 19), datetime.date(2024, 7, 19))
+        move_clock(3)
+        again = import_transition_record(record, imported_by=transition.senco_high)
+        assert (PupilNeed.objects.count(), SupportPlan.objects.count(), Review.objects.count()) == counts
+        assert "needs and diagnoses" not in again.added and "plans" not in again.added
+    with in_schema(transition.other):
+        assert not PupilNeed.objects.exists()
+
+
+def test_a_later_files_plan_of_the_same_title_keeps_its_own_reviews(transition, in_schema, move_clock):
+    from send_core.models import Review
+
+    first_file = _record(transition, in_schema)
+    with in_schema(transition.secondary):
+        import_transition_record(first_file, imported_by=transition.senco_high)
+        older = SupportPlan.objects.get()
+        older_reviews = set(Review.objects.filter(plan=older).values_list("held_on", flat=True))
+    # A term later the first school sends a new file: a new plan, same title, reviewed since.
+    move_clock(90)
+    later_file = _record(transition, in_schema)
+    later_file["plan"] = {**later_file["plan"], "strengths": "Reads to the class now."}
+    review_day = (timezone.localdate() - datetime.timedelta(days=5)).isoformat()
+    later_file["reviews"] = [{"held_on": review_day, "notes": "New plan, first review.", "progress": []}]
+    with in_schema(transition.secondary):
+        import_transition_record(later_file, imported_by=transition.senco_high)
+        plans = list(SupportPlan.objects.order_by("id"))
+        assert len(plans) == 2 and plans[0].title == plans[1].title
+        assert plans[0].source_key != plans[1].source_key
+        newer = plans[1]
+        assert [r.held_on.isoformat() for r in Review.objects.filter(plan=newer)] == [review_day]
+        # The older plan keeps only the reviews its own file brought.
+        assert set(Review.objects.filter(plan=older).values_list("held_on", flat=True)) == older_reviews
+    with in_schema(transition.other):
+        assert not SupportPlan.objects.exists()
