@@ -233,7 +233,12 @@ TIMELINESS_FIELDS = (
 
 
 def compute_la_timeliness(*, start: datetime.date, end: datetime.date) -> list[dict] | None:
-    """An LA's EHC casework by month (from its own schema), or None while casework is not available."""
+    """An LA's EHC casework by month (from its own schema), or None while casework is not available.
+
+    "Plans within 20 weeks" counts against the statutory 20 weeks (Reg 13(2)) moved only by lawful
+    Reg 10(4) exceptions that began before the deadline: never by a missed appointment (Reg 8(2)) or
+    a shorter absence, so the figure cannot be flattered by exceptions the law does not allow.
+    """
     selector = optional_selector("send_core.ehc.selectors", "la_timeliness_by_month")
     if selector is None:
         return None

@@ -24,12 +24,25 @@ from .validators import (
 
 class Phase(models.TextChoices):
     NURSERY = "nursery", "Nursery"
+    INFANT = "infant", "Infant"
+    FIRST = "first", "First"
+    JUNIOR = "junior", "Junior"
     PRIMARY = "primary", "Primary"
     MIDDLE = "middle", "Middle"
     SECONDARY = "secondary", "Secondary"
     ALL_THROUGH = "all_through", "All-through"
     SPECIAL = "special", "Special"
     ALTERNATIVE_PROVISION = "ap", "Alternative provision"
+
+
+# Year groups as the school census codes them, youngest first: a school's age range is two of these.
+YEAR_GROUPS = (
+    ("N1", "Nursery 1"),
+    ("N2", "Nursery 2"),
+    ("R", "Reception"),
+    *((str(year), f"Year {year}") for year in range(1, 15)),
+)
+YEAR_GROUP_ORDER = {code: index for index, (code, _) in enumerate(YEAR_GROUPS)}
 
 
 class Organisation(TenantMixin):
@@ -42,6 +55,10 @@ class Organisation(TenantMixin):
     la_code = models.CharField("LA code", max_length=3, blank=True, validators=[la_code_validator])
     establishment_number = models.CharField(max_length=4, blank=True, validators=[establishment_number_validator])
     phase = models.CharField(max_length=20, choices=Phase.choices, blank=True)
+    # The school's age range, which says when its pupils move phase (SEND Regulations 2014, Reg 2 and
+    # Reg 18); blank means the usual range of its phase.
+    first_year_group = models.CharField("youngest year group", max_length=2, choices=YEAR_GROUPS, blank=True)
+    last_year_group = models.CharField("oldest year group", max_length=2, choices=YEAR_GROUPS, blank=True)
     local_authority = models.ForeignKey(
         "self",
         null=True,
@@ -101,13 +118,19 @@ class Organisation(TenantMixin):
             if not self.local_authority_id:
                 errors["local_authority"] = "Choose the local authority the school is in."
         else:
-            for field in ("urn", "establishment_number", "phase"):
+            for field in ("urn", "establishment_number", "phase", "first_year_group", "last_year_group"):
                 if getattr(self, field):
                     errors[field] = "Only a school has this."
             if self.trust_id:
                 errors["trust"] = "Only a school can belong to a trust."
             if self.local_authority_id and self.kind != OrganisationKind.TRUST:
                 errors["local_authority"] = "Only a school or trust is linked to a local authority."
+        if bool(self.first_year_group) != bool(self.last_year_group):
+            errors["last_year_group"] = "Give both the youngest and the oldest year group, or neither."
+        elif self.first_year_group and YEAR_GROUP_ORDER.get(self.first_year_group, 0) > YEAR_GROUP_ORDER.get(
+            self.last_year_group, 0
+        ):
+            errors["last_year_group"] = "The oldest year group cannot come before the youngest."
         if self.local_authority_id and self.local_authority.kind != OrganisationKind.LOCAL_AUTHORITY:
             errors["local_authority"] = f"{self.local_authority} is not a local authority."
         if self.trust_id and self.trust.kind != OrganisationKind.TRUST:

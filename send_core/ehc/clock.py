@@ -1,27 +1,24 @@
-"""The statutory clock for EHC needs assessments, annual reviews and phase transfers.
+"""The statutory clock of an EHC needs assessment, as pure functions of dates.
 
-Dates follow the SEND Regulations 2014 and the SEND Code of Practice (2015), in calendar weeks
-from the day the local authority received the request:
+Calendar weeks from the day the local authority received the request (SI 2014/1530, "the SEND
+Regulations"; the SEND Code of Practice 0–25, "CoP"):
 
-- decision whether to assess: 6 weeks (CoP 9.14);
-- advice asked of professionals: given within 6 weeks of being asked (CoP 9.52);
-- notice that no plan will be made: 16 weeks (CoP 9.61);
-- draft plan: Cairn asks for it by week 16 too, which leaves the parent's 15 days to comment
-  (CoP 9.77) and four weeks to finalise;
-- final plan: 20 weeks (CoP 9.40).
+- decision whether to assess: 6 weeks (Reg 5(1));
+- advice asked of a professional: given within 6 weeks of being asked (Reg 8(1));
+- notice that no plan will be made: 16 weeks (Reg 10(1));
+- draft plan: Cairn's own target of week 16 — not a statutory date — so that the family's 15 days
+  (Reg 13(1)) and the LA's consideration of them fit before the final plan;
+- final plan: 20 weeks (Reg 13(2)).
 
-Reg 10(4) excuses the LA from the time limits after the decision when meeting them is impractical:
-advice asked of a school within a week of a closure of at least four weeks, the child's or
-parent's exceptional personal circumstances, or their absence from the area for four weeks or
-more (CoP 9.42). Cairn records each exception with the days it held the work up and moves the
-later dates by that many days, keeping the statutory date beside the adjusted one. An exception
-that also held up the decision (the same circumstances under Reg 5(4)) moves that date too.
+Only the circumstances of Reg 10(4) excuse the LA from the 16- and 20-week limits, and the matching
+ones of Reg 5(4) from the 6-week decision: advice asked of a school or post-16 institution (a), or of
+an early-years provider (b), around a closure of at least 4 weeks; exceptional personal
+circumstances of the child, parent or young person (c); their absence from the area for at least
+4 weeks (d). A missed appointment is a Reg 8(2) matter: it excuses the person giving advice, so it
+moves that advice's own due date and never the LA's.
 
-Annual reviews (CoP 9.166–9.176): within 12 months of the plan or the last review; at least 2
-weeks' notice of the meeting; the school's report within 2 weeks of it; the LA's decision
-(maintain, amend, cease) within 4 weeks of it; an amended plan within 8 weeks of the LA's
-proposal. Phase transfers (Reg 18; CoP 9.179): the plan is reviewed and amended by 15 February
-of the calendar year of the move, or 31 March for a move from secondary school to post-16.
+An exception moves only the deadlines it made impractical to meet: those not yet passed on the day
+it began. It moves them by the days it lasted, each day once however many exceptions cover it.
 """
 
 from __future__ import annotations
@@ -30,33 +27,43 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-DECISION_WEEKS = 6
-ADVICE_WEEKS = 6
-NO_PLAN_WEEKS = 16
-DRAFT_PLAN_WEEKS = 16
-FINAL_PLAN_WEEKS = 20
-PARENT_COMMENT_DAYS = 15
-ANNUAL_REVIEW_MONTHS = 12
-REVIEW_NOTICE_WEEKS = 2
-REVIEW_REPORT_WEEKS = 2
-REVIEW_DECISION_WEEKS = 4
-AMENDMENT_WEEKS = 8
+DECISION_WEEKS = 6  # Reg 5(1)
+ADVICE_WEEKS = 6  # Reg 8(1)
+NO_PLAN_WEEKS = 16  # Reg 10(1)
+DRAFT_PLAN_TARGET_WEEKS = 16  # Cairn's target, not a statutory limit
+FINAL_PLAN_WEEKS = 20  # Reg 13(2)
+# Reg 13(1): "not less than 15 days beginning with the day on which the draft plan was served".
+REPRESENTATION_DAYS = 15
+# Reg 10(4)(a),(b),(d) and Reg 5(4): a closure, or an absence from the area, of "not less than 4 weeks".
+MINIMUM_CLOSURE_DAYS = 28
+MINIMUM_ABSENCE_DAYS = 28
 
-# Year groups whose pupils move phase at the end of the school year (into Reception, Year 3
-# for an infant school, Year 7, and post-16); Year 2 applies only where the school ends at Year 2.
-PHASE_TRANSFER_YEARS = frozenset({"N2", "6", "11"})
-INFANT_TRANSFER_YEAR = "2"
-POST_16_TRANSFER_YEAR = "11"
+SCHOOL_CLOSURE = "school_closure"  # Reg 10(4)(a), Reg 5(4)(a)
+EARLY_YEARS_CLOSURE = "early_years_closure"  # Reg 10(4)(b), Reg 5(4)(b)
+PERSONAL_CIRCUMSTANCES = "personal_circumstances"  # Reg 10(4)(c), Reg 5(4)(c)
+ABSENT_FROM_AREA = "absent_from_area"  # Reg 10(4)(d), Reg 5(4)(d)
+MISSED_APPOINTMENT = "missed_appointment"  # Reg 8(2): the advice-giver's limit only
+LA_EXCEPTION_REASONS = frozenset({SCHOOL_CLOSURE, EARLY_YEARS_CLOSURE, PERSONAL_CIRCUMSTANCES, ABSENT_FROM_AREA})
+CLOSURE_REASONS = frozenset({SCHOOL_CLOSURE, EARLY_YEARS_CLOSURE})
+
+DAY = datetime.timedelta(days=1)
+WEEK = datetime.timedelta(weeks=1)
 
 
 @dataclass(frozen=True)
 class ClockException:
-    """A Reg 10(4) exception: its reason and the days it held the process up (first to last day, inclusive)."""
+    """Something that held the work up, from its first to its last day (inclusive).
+
+    For a closure, the days the school or provider was closed and the day the LA asked it for
+    advice; for a missed appointment, the missed day to the day the advice-giver could see the
+    child again.
+    """
 
     reason: str
     starts_on: datetime.date
     ends_on: datetime.date
     affects_decision: bool = False
+    advice_asked_on: datetime.date | None = None
 
     @property
     def days(self) -> int:
@@ -65,12 +72,13 @@ class ClockException:
 
 @dataclass(frozen=True)
 class Deadline:
-    """One milestone of a case: its statutory date and the date after any exceptions."""
+    """One milestone of a case: its date in law (or Cairn's target) and the date after lawful exceptions."""
 
     key: str
     label: str
     statutory: datetime.date
     due: datetime.date
+    is_target: bool = False
 
     @property
     def is_extended(self) -> bool:
@@ -78,56 +86,87 @@ class Deadline:
 
 
 def weeks_after(start: datetime.date, weeks: int) -> datetime.date:
-    return start + datetime.timedelta(weeks=weeks)
+    return start + weeks * WEEK
 
 
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later; the end of the month where that day does not exist (29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return datetime.date(year, month, min(day.day, candidate))
-        except ValueError:
+def advice_asked_around_closure(asked_on: datetime.date, closed_from: datetime.date, closed_to: datetime.date) -> bool:
+    """Reg 10(4)(a)/(b): advice asked from one week before the closure until one week before it re-opens.
+
+    The school re-opens the day after `closed_to`, so the window ends six days before `closed_to`.
+    """
+    reopens_on = closed_to + DAY
+    return closed_from - WEEK <= asked_on <= reopens_on - WEEK
+
+
+def excuses_the_la(exception: ClockException) -> bool:
+    """Whether the exception is one of Reg 10(4) (and Reg 5(4)); any other never moves the LA's dates."""
+    if exception.reason not in LA_EXCEPTION_REASONS:
+        return False
+    if exception.reason == ABSENT_FROM_AREA:
+        return exception.days >= MINIMUM_ABSENCE_DAYS
+    if exception.reason in CLOSURE_REASONS:
+        return (
+            exception.days >= MINIMUM_CLOSURE_DAYS
+            and exception.advice_asked_on is not None
+            and advice_asked_around_closure(exception.advice_asked_on, exception.starts_on, exception.ends_on)
+        )
+    return True
+
+
+def _merged(exceptions: Iterable[ClockException]) -> list[tuple[datetime.date, datetime.date]]:
+    """The exceptions as separate runs of days: overlapping or touching ones become one run."""
+    runs: list[tuple[datetime.date, datetime.date]] = []
+    for item in sorted(exceptions, key=lambda e: e.starts_on):
+        if item.ends_on < item.starts_on:
             continue
-    raise ValueError(f"No day of month for {day!r} + {months} months")  # pragma: no cover
+        if runs and item.starts_on <= runs[-1][1] + DAY:
+            runs[-1] = (runs[-1][0], max(runs[-1][1], item.ends_on))
+        else:
+            runs.append((item.starts_on, item.ends_on))
+    return runs
 
 
 def exception_days(exceptions: Iterable[ClockException]) -> int:
-    """Days covered by the exceptions, each day once: overlapping exceptions do not add up twice."""
-    total, covered_to = 0, None
-    for exception in sorted(exceptions, key=lambda e: e.starts_on):
-        if exception.ends_on < exception.starts_on:
-            continue
-        start = (
-            exception.starts_on
-            if covered_to is None
-            else max(exception.starts_on, covered_to + datetime.timedelta(days=1))
-        )
-        if start <= exception.ends_on:
-            total += (exception.ends_on - start).days + 1
-        covered_to = exception.ends_on if covered_to is None else max(covered_to, exception.ends_on)
-    return total
+    """Days covered by the exceptions, each day once."""
+    return sum((end - start).days + 1 for start, end in _merged(exceptions))
+
+
+def extended(statutory: datetime.date, exceptions: Iterable[ClockException]) -> datetime.date:
+    """The deadline after the exceptions that began on or before it (as already moved by earlier ones).
+
+    One that begins after the deadline has passed did not make it impractical to meet, so it
+    does not move it (Reg 10(4): "if it is impractical to do so because ...").
+    """
+    due = statutory
+    for start, end in _merged(exceptions):
+        if start <= due:
+            due += (end - start).days * DAY + DAY
+    return due
 
 
 def assessment_deadlines(received_on: datetime.date, exceptions: Iterable[ClockException] = ()) -> list[Deadline]:
     """The milestones of an EHC needs assessment from the day the LA received the request.
 
-    Every exception moves the 16-week notice, the draft and the final plan; only those marked as
-    holding up the decision move the 6-week decision.
+    Only Reg 10(4) exceptions move the 16-week notice, the draft target and the final plan; of
+    those, only the ones marked as holding up the decision move the 6-week decision (Reg 5(4)).
     """
-    exceptions = list(exceptions)
-    delay = datetime.timedelta(days=exception_days(exceptions))
-    decision_delay = datetime.timedelta(days=exception_days(e for e in exceptions if e.affects_decision))
+    lawful = [item for item in exceptions if excuses_the_la(item)]
+    before_decision = [item for item in lawful if item.affects_decision]
     decision = weeks_after(received_on, DECISION_WEEKS)
     no_plan = weeks_after(received_on, NO_PLAN_WEEKS)
-    draft = weeks_after(received_on, DRAFT_PLAN_WEEKS)
+    draft = weeks_after(received_on, DRAFT_PLAN_TARGET_WEEKS)
     final = weeks_after(received_on, FINAL_PLAN_WEEKS)
     return [
-        Deadline("decision", "Decide whether to assess", decision, decision + decision_delay),
-        Deadline("no_plan", "Notice if no plan will be made", no_plan, no_plan + delay),
-        Deadline("draft_plan", "Issue the draft plan", draft, draft + delay),
-        Deadline("final_plan", "Issue the final plan", final, final + delay),
+        Deadline("decision", "Decide whether to assess", decision, extended(decision, before_decision)),
+        Deadline("no_plan", "Notice if no plan will be made", no_plan, extended(no_plan, lawful)),
+        Deadline(
+            "draft_plan",
+            "Issue the draft plan (Cairn's target, not a statutory date)",
+            draft,
+            extended(draft, lawful),
+            is_target=True,
+        ),
+        Deadline("final_plan", "Issue the final plan", final, extended(final, lawful)),
     ]
 
 
@@ -138,59 +177,46 @@ def deadline(deadlines: Iterable[Deadline], key: str) -> Deadline:
     raise KeyError(key)
 
 
-def advice_due(requested_on: datetime.date) -> datetime.date:
-    return weeks_after(requested_on, ADVICE_WEEKS)
+def advice_due(requested_on: datetime.date, missed_appointments: Iterable[ClockException] = ()) -> datetime.date:
+    """6 weeks after the advice was asked for (Reg 8(1)), later by the days lost to missed appointments.
+
+    Reg 8(2) excuses the advice-giver when the child, parent or young person misses an appointment
+    made during those 6 weeks; appointments missed outside them move nothing.
+    """
+    statutory = weeks_after(requested_on, ADVICE_WEEKS)
+    missed = [
+        item
+        for item in missed_appointments
+        if item.reason == MISSED_APPOINTMENT and requested_on <= item.starts_on <= statutory
+    ]
+    return extended(statutory, missed)
 
 
-def parent_comments_due(draft_issued_on: datetime.date) -> datetime.date:
-    return draft_issued_on + datetime.timedelta(days=PARENT_COMMENT_DAYS)
+def representations_end(draft_served_on: datetime.date) -> datetime.date:
+    """The last day of the family's 15 days, which begin with the day the draft is served (Reg 13(1))."""
+    return draft_served_on + (REPRESENTATION_DAYS - 1) * DAY
 
 
-def annual_review_due(last_on: datetime.date) -> datetime.date:
-    """The last day the next annual review may be held: 12 months after the plan or the last review."""
-    return add_months(last_on, ANNUAL_REVIEW_MONTHS)
+def final_plan_may_issue_from(draft_served_on: datetime.date) -> datetime.date:
+    """The first day the final plan may issue without the family saying they have finished (Reg 13(1))."""
+    return draft_served_on + REPRESENTATION_DAYS * DAY
 
 
-def review_invitations_due(meeting_on: datetime.date) -> datetime.date:
-    return meeting_on - datetime.timedelta(weeks=REVIEW_NOTICE_WEEKS)
-
-
-def review_report_due(meeting_on: datetime.date) -> datetime.date:
-    return weeks_after(meeting_on, REVIEW_REPORT_WEEKS)
-
-
-def review_decision_due(meeting_on: datetime.date) -> datetime.date:
-    return weeks_after(meeting_on, REVIEW_DECISION_WEEKS)
-
-
-def amendment_due(amendment_notice_on: datetime.date) -> datetime.date:
-    return weeks_after(amendment_notice_on, AMENDMENT_WEEKS)
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later; the end of the month where that day does not exist (29 February)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise ValueError(f"No day of month for {day!r} + {months} months")  # pragma: no cover
 
 
 def academic_year_end(on: datetime.date) -> int:
-    """The calendar year in which the school year containing `on` ends (Sept–Aug)."""
+    """The calendar year in which the school year containing `on` ends (September to August)."""
     return on.year + 1 if on.month >= 9 else on.year
-
-
-def phase_transfer_due(nc_year: str, on: datetime.date, *, school_last_year: str = "") -> datetime.date | None:
-    """When the plan of a pupil in `nc_year` on `on` must be amended for their move of phase, if they move.
-
-    15 February of the calendar year of the move (31 March from Year 11 to post-16); None when
-    the pupil does not change phase at the end of this school year. `school_last_year` is the
-    school's last year group, so an infant school's Year 2 counts as a move.
-    """
-    moving = nc_year in PHASE_TRANSFER_YEARS or (nc_year == INFANT_TRANSFER_YEAR and school_last_year == "2")
-    if not moving:
-        return None
-    year = academic_year_end(on)
-    if nc_year == POST_16_TRANSFER_YEAR:
-        return datetime.date(year, 3, 31)
-    return datetime.date(year, 2, 15)
-
-
-def invites_secondary_senco(nc_year: str) -> bool:
-    """Year 5 and Year 6 annual reviews invite the secondary school's SENCO."""
-    return nc_year in {"5", "6"}
 
 
 def nc_year_on(date_of_birth: datetime.date, on: datetime.date) -> str:
@@ -209,6 +235,19 @@ def nc_year_on(date_of_birth: datetime.date, on: datetime.date) -> str:
     if group == 0:
         return "R"
     return str(group) if group <= 14 else ""
+
+
+def young_person_from(date_of_birth: datetime.date) -> datetime.date:
+    """The first day the child is a young person: over compulsory school age (CFA 2014 s83(2)).
+
+    Compulsory school age ends on the school leaving date, the last Friday in June, of the school
+    year in which the child turns 16 (Education Act 1996 s8(3); the School Leaving Date Order 1997):
+    the end of Year 11.
+    """
+    birth_school_year = date_of_birth.year if date_of_birth.month >= 9 else date_of_birth.year - 1
+    june_30 = datetime.date(birth_school_year + 17, 6, 30)
+    last_friday = june_30 - datetime.timedelta(days=(june_30.weekday() - 4) % 7)
+    return last_friday + DAY
 
 
 def school_year_start(on: datetime.date) -> datetime.date:

@@ -8,7 +8,7 @@ from django import forms
 
 from send_core.forms.base import CairnForm, choice_field, date_field, text_area
 
-from .models import PLAN_SECTIONS, AdviceSource, ExceptionReason, ReviewRecommendation
+from .models import PLAN_SECTIONS, AdviceSource, ExceptionReason, ReceivedHow, Requester, ReviewRecommendation
 
 
 class RequestForm(CairnForm):
@@ -88,11 +88,25 @@ class AdviceReceivedForm(CairnForm):
 
 
 class ExceptionForm(CairnForm):
-    reason = choice_field("Reason (Reg 10(4))", ExceptionReason.choices, radios=True, message="Choose the reason.")
+    reason = choice_field("Reason", ExceptionReason.choices, radios=True, message="Choose the reason.")
     starts_on = date_field("First day")
     ends_on = date_field("Last day")
+    advice = forms.TypedChoiceField(
+        label="The advice it concerns",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text="For a closure, the advice asked of the school or provider; for a missed appointment, whose it was.",
+    )
     affects_decision = forms.BooleanField(label="It also held up the decision whether to assess", required=False)
     notes = text_area("What happened", required=True, rows=3, message="Say what happened.")
+
+    def __init__(self, *args: Any, advice: list | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["advice"].choices = [("", "None")] + [
+            (item.pk, f"{item.get_source_display()} advice asked on {item.requested_on:%-d %B %Y}")
+            for item in advice or []
+        ]
 
 
 class NoPlanForm(CairnForm):
@@ -138,9 +152,44 @@ class AnnualReviewRecordForm(CairnForm):
     )
     recommendation = choice_field("The review recommends", ReviewRecommendation.choices, radios=True)
     recommended_changes = text_area("Changes recommended", rows=3)
+    preparing_for_adulthood = text_area(
+        "Preparing for adulthood",
+        rows=4,
+        help_text="From Year 9, every review covers employment, independent living, friends and community, "
+        "and health (Reg 20(6)).",
+    )
 
 
 class AnnualReviewDecisionForm(CairnForm):
     decision = choice_field("Decision", ReviewRecommendation.choices, radios=True, message="Choose the decision.")
     reasons = text_area("Reasons", required=True, rows=4, message="Give the reasons for the decision.")
+    proposed_amendments = text_area(
+        "Proposed amendments",
+        rows=5,
+        help_text="To amend, set out the changes now: they go to the family with the decision, and their 15 days "
+        "to comment begin that day (Reg 22(2)).",
+    )
     on = date_field("Date of the decision")
+
+
+class FamilyRequestForm(CairnForm):
+    """A request for an assessment made by a parent or young person themselves (CFA 2014 s36(1))."""
+
+    requested_by = choice_field(
+        "Who made the request",
+        [c for c in Requester.choices if c[0] != Requester.SCHOOL],
+        radios=True,
+        message="Choose who made the request.",
+    )
+    requester_name = forms.CharField(label="Their name", max_length=200)
+    received_on = date_field("Date the request was received")
+    received_how = choice_field(
+        "How it was received",
+        [c for c in ReceivedHow.choices if c[0] != ReceivedHow.EXCHANGE],
+        message="Choose how the request arrived.",
+    )
+    first_name = forms.CharField(label="Child's or young person's first name", max_length=100)
+    last_name = forms.CharField(label="Last name", max_length=100)
+    date_of_birth = date_field("Date of birth")
+    school_name = forms.CharField(label="School or college, if any", max_length=200, required=False)
+    reason = text_area("What the request says", rows=5)

@@ -56,6 +56,10 @@ class EhcPlan(TimestampedModel):
     issued_on = models.DateField(null=True, blank=True)
     comments_due_on = models.DateField("parent's comments due", null=True, blank=True)
     issued_by = staff_reference("issued by")
+    # The day the plan was first made final: amended versions keep it, since amending a plan is
+    # not making one (the first review is due 12 months starting with this day, CFA 2014 s44(1)).
+    plan_made_on = models.DateField(null=True, blank=True)
+    amended = models.BooleanField("an amended plan", default=False)
     issued_by_name = models.CharField(max_length=200, blank=True, help_text="The LA officer, as the school was told.")
     local_authority_name = models.CharField(max_length=200, blank=True)
     # The envelope that carried it (the LA's sent one, or the school's received one).
@@ -202,13 +206,34 @@ CASE_TAG_CLASSES = {
 }
 
 
+class Requester(models.TextChoices):
+    """Who asked for the assessment (CFA 2014 s36(1): the child's parent, the young person, or a school)."""
+
+    SCHOOL = "school", "The child's school"
+    PARENT = "parent", "A parent"
+    YOUNG_PERSON = "young_person", "The young person"
+
+
+class ReceivedHow(models.TextChoices):
+    EXCHANGE = "exchange", "Through Cairn from the school"
+    LETTER = "letter", "Letter"
+    EMAIL = "email", "Email"
+    ONLINE = "online", "Online form"
+    PHONE = "phone", "Telephone"
+    IN_PERSON = "in_person", "In person"
+
+
 class EhcCase(TimestampedModel):
-    """An EHC needs assessment in the LA: the child, the evidence the school sent, and the clock."""
+    """An EHC needs assessment in the LA: the child, who asked and how, the evidence, and the clock."""
 
     reference = models.CharField(max_length=20, unique=True)
-    school_id = models.BigIntegerField(help_text="The requesting school (an organisation).")
-    school_name = models.CharField(max_length=200)
-    school_pupil_id = models.BigIntegerField(help_text="The child's id in the school's own records.")
+    # The child's school, when it is on Cairn (a family's own request may come with no school).
+    school_id = models.BigIntegerField(null=True, blank=True, help_text="The child's school (an organisation).")
+    school_name = models.CharField(max_length=200, blank=True)
+    school_pupil_id = models.BigIntegerField(null=True, blank=True, help_text="The child's id in the school's records.")
+    requested_by = models.CharField(max_length=20, choices=Requester.choices, default=Requester.SCHOOL)
+    requester_name = models.CharField("who made the request", max_length=200, blank=True)
+    received_how = models.CharField(max_length=20, choices=ReceivedHow.choices, default=ReceivedHow.EXCHANGE)
     request_envelope_id = models.BigIntegerField(null=True, blank=True, unique=True)
     received_on = models.DateField(null=True, blank=True, help_text="The day the clock starts.")
     first_name = models.CharField(max_length=100)
@@ -249,6 +274,10 @@ class EhcCase(TimestampedModel):
     def is_open(self) -> bool:
         return self.status in OPEN_CASE_STATUSES
 
+    @property
+    def from_family(self) -> bool:
+        return self.requested_by != Requester.SCHOOL
+
 
 class AdviceSource(models.TextChoices):
     EDUCATIONAL_PSYCHOLOGY = "educational_psychology", "Educational psychology"
@@ -278,16 +307,38 @@ class AdviceRequest(TimestampedModel):
 
 
 class ExceptionReason(models.TextChoices):
-    SCHOOL_CLOSURE = "school_closure", "Advice asked of a school within a week of a closure of four weeks or more"
-    PERSONAL_CIRCUMSTANCES = "personal_circumstances", "Exceptional personal circumstances of the child or parent"
-    ABSENT_FROM_AREA = "absent_from_area", "The child or parent away from the area for four weeks or more"
-    MISSED_APPOINTMENT = "missed_appointment", "An appointment for an examination or test was missed"
+    # Reg 10(4)(a)-(d) and Reg 5(4)(a)-(d): the only circumstances that excuse the LA's own time limits.
+    SCHOOL_CLOSURE = (
+        "school_closure",
+        "Advice asked of a school or college around its closure of four weeks or more (Reg 10(4)(a))",
+    )
+    EARLY_YEARS_CLOSURE = (
+        "early_years_closure",
+        "Advice asked of an early years provider around its closure of four weeks or more (Reg 10(4)(b))",
+    )
+    PERSONAL_CIRCUMSTANCES = (
+        "personal_circumstances",
+        "Exceptional personal circumstances of the child, parent or young person (Reg 10(4)(c))",
+    )
+    ABSENT_FROM_AREA = (
+        "absent_from_area",
+        "The child, parent or young person away from the area for four weeks or more (Reg 10(4)(d))",
+    )
+    # Reg 8(2): excuses the person giving advice only, so it moves that advice's due date.
+    MISSED_APPOINTMENT = "missed_appointment", "A missed appointment for an examination or test (Reg 8(2))"
 
 
 class ClockException(TimestampedModel):
-    """A Reg 10(4) exception: why a time limit could not be met, and how many days it held the work up."""
+    """Why a time limit could not be met, and the days it held the work up.
+
+    Reg 10(4) reasons move the LA's dates; a missed appointment (Reg 8(2)) moves only the due date
+    of the advice it concerns. A closure names the advice asked of the school around it.
+    """
 
     case = models.ForeignKey(EhcCase, on_delete=models.CASCADE, related_name="exceptions")
+    advice = models.ForeignKey(
+        "AdviceRequest", null=True, blank=True, on_delete=models.CASCADE, related_name="exceptions"
+    )
     reason = models.CharField(max_length=30, choices=ExceptionReason.choices)
     starts_on = models.DateField()
     ends_on = models.DateField()
@@ -345,6 +396,8 @@ class AnnualReview(TimestampedModel):
     created_by = staff_reference("recorded by")
     sent_on = models.DateField(null=True, blank=True)
     envelope_id = models.BigIntegerField(null=True, blank=True, unique=True)
+    # Reg 20(6): from Year 9, what the review found about preparing for adulthood and independent living.
+    preparing_for_adulthood = models.TextField("preparing for adulthood", blank=True)
     la_decision = models.CharField("LA's decision", max_length=10, choices=ReviewRecommendation.choices, blank=True)
     la_decided_on = models.DateField(null=True, blank=True)
     la_reasons = models.TextField(blank=True)
@@ -371,6 +424,9 @@ class CaseAnnualReview(TimestampedModel):
     decided_on = models.DateField(null=True, blank=True)
     reasons = models.TextField(blank=True)
     decided_by = staff_reference("decided by")
+    # Reg 22(2): the proposed amendments, sent with the decision to amend (Devon [2022] EWHC 493).
+    proposed_amendments = models.TextField(blank=True)
+    amendment_notice_on = models.DateField("notice of proposed amendments served on", null=True, blank=True)
     amended_plan_issued_on = models.DateField(null=True, blank=True)
 
     class Meta:

@@ -24,7 +24,7 @@ from send_core.services.base import long_date, today
 from tenants.models import Membership, User
 from tenants.roles import Role
 
-from . import clock, selectors
+from . import reviews, selectors, transfers
 from .models import AnnualReview, AnnualReviewStatus, EhcPlan, EhcPlanStatus, Reminder
 
 # Days before a deadline on which its owner is reminded; -1 stands for "now overdue".
@@ -136,8 +136,9 @@ def _school_items(organisation, on: datetime.date) -> list[DueItem]:
                 link,
             )
         )
+    last_year = selectors.school_last_year(current_organisation())
     for pupil in Pupil.objects.filter(pk__in=pupil_ids, leaving_date__isnull=True):
-        transfer = clock.phase_transfer_due(pupil.nc_year, on)
+        transfer = transfers.phase_transfer_due(pupil.nc_year, on, last_year=last_year)
         if transfer and transfer >= on - datetime.timedelta(days=1):
             whom, initials, link = who(pupil)
             items.append(
@@ -161,7 +162,7 @@ def _school_items(organisation, on: datetime.date) -> list[DueItem]:
                 "annual_review",
                 review.pk,
                 "report",
-                clock.review_report_due(review.meeting_on),
+                reviews.review_report_due(review.meeting_on),
                 "Send the annual review report to the local authority",
                 pupil.display_name,
                 _initials(pupil.display_name.split(" ")[0], pupil.last_name),

@@ -27,7 +27,8 @@ from send_core.models import (
 from send_core.selectors.register import current_stage
 from send_core.toolkit import Toolkit
 
-from . import clock
+from . import clock, transfers
+from . import reviews as reviews_rules
 from .models import (
     OPEN_CASE_STATUSES,
     AdviceRequest,
@@ -310,12 +311,21 @@ def annual_reviews_for(pupil: Pupil) -> QuerySet[AnnualReview]:
     return AnnualReview.objects.filter(pupil=pupil).order_by("-meeting_on", "-id")
 
 
+def _plan_made_on(plan: EhcPlan) -> datetime.date | None:
+    """The day the plan was made: kept by amended versions; the issue date of plans recorded before that was kept."""
+    return plan.plan_made_on or (None if plan.amended else plan.issued_on)
+
+
 def next_annual_review_due(pupil: Pupil) -> datetime.date | None:
-    """12 months after the last annual review meeting, or after the current plan was issued."""
-    last = AnnualReview.objects.filter(pupil=pupil).order_by("-meeting_on").values_list("meeting_on", flat=True).first()
+    """Within 12 months starting with the plan's making or its last review meeting (CFA 2014 s44(1)).
+
+    Never from the day an amended plan was issued: amending a plan is not reviewing it.
+    """
     plan = current_ehc_plan(pupil)
-    starts = [day for day in (last, plan.issued_on if plan else None) if day]
-    return clock.annual_review_due(max(starts)) if starts else None
+    if plan is None:
+        return None
+    meetings = list(AnnualReview.objects.filter(pupil=pupil).values_list("meeting_on", flat=True))
+    return reviews_rules.next_review_due(_plan_made_on(plan), meetings)
 
 
 def school_request_figures(*, start: datetime.date, end: datetime.date) -> dict[str, int]:
@@ -385,8 +395,14 @@ def _state(due: datetime.date | None, done_on: datetime.date | None, today: date
 
 def clock_exceptions(case: EhcCase) -> list[clock.ClockException]:
     return [
-        clock.ClockException(item.reason, item.starts_on, item.ends_on, affects_decision=item.affects_decision)
-        for item in case.exceptions.all()
+        clock.ClockException(
+            item.reason,
+            item.starts_on,
+            item.ends_on,
+            affects_decision=item.affects_decision,
+            advice_asked_on=item.advice.requested_on if item.advice_id else None,
+        )
+        for item in case.exceptions.all()  # prefetched with their advice by cases()
     ]
 
 
@@ -432,11 +448,12 @@ def case_timeline(case: EhcCase, *, today: datetime.date) -> list[Milestone]:
     add("no_plan", case.no_plan_on, not_needed=refused or case.draft_issued_on is not None)
     add("draft_plan", case.draft_issued_on, not_needed=refused or no_plan)
     if case.draft_issued_on:
-        comments_due = clock.parent_comments_due(case.draft_issued_on)
+        # Reg 13(1): 15 days beginning with the day the draft was served end on day + 14.
+        comments_due = clock.representations_end(case.draft_issued_on)
         rows.append(
             Milestone(
                 "parent_comments",
-                "Parent's comments on the draft",
+                "Family's comments on the draft (last day)",
                 comments_due,
                 comments_due,
                 case.final_issued_on if case.final_issued_on else None,
@@ -448,7 +465,9 @@ def case_timeline(case: EhcCase, *, today: datetime.date) -> list[Milestone]:
 
 
 def cases() -> QuerySet[EhcCase]:
-    return EhcCase.objects.select_related("caseworker").prefetch_related("exceptions", "advice_requests")
+    return EhcCase.objects.select_related("caseworker").prefetch_related(
+        Prefetch("exceptions", queryset=ClockException.objects.select_related("advice")), "advice_requests"
+    )
 
 
 def open_cases() -> QuerySet[EhcCase]:
@@ -495,8 +514,8 @@ def overdue(*, today: datetime.date) -> list[DeadlineRow]:
 
 
 def annual_reviews_awaiting_decision() -> list[tuple[CaseAnnualReview, datetime.date]]:
-    reviews = CaseAnnualReview.objects.filter(decision="").select_related("case", "case__caseworker")
-    return [(review, clock.review_decision_due(review.meeting_on)) for review in reviews.order_by("meeting_on")]
+    pending = CaseAnnualReview.objects.filter(decision="").select_related("case", "case__caseworker")
+    return [(review, reviews_rules.review_decision_due(review.meeting_on)) for review in pending.order_by("meeting_on")]
 
 
 def plan_deadlines(*, today: datetime.date) -> list[DeadlineRow]:
@@ -515,19 +534,55 @@ def plan_deadlines(*, today: datetime.date) -> list[DeadlineRow]:
     ]
     amendments = CaseAnnualReview.objects.filter(decision="amend", amended_plan_issued_on__isnull=True)
     rows += [
-        row(review.case, "amended_plan", "Issue the amended plan", clock.amendment_due(review.decided_on))
+        row(
+            review.case,
+            "amended_plan",
+            "Issue the amended plan",
+            # Reg 22(3): 8 weeks from the notice of proposed amendments (served with the decision).
+            reviews_rules.amended_plan_due(review.amendment_notice_on or review.decided_on),
+        )
         for review in amendments.select_related("case", "case__caseworker")
     ]
     year_start = clock.school_year_start(today)
     finals = Prefetch("plans", queryset=EhcPlan.objects.filter(status=EhcPlanStatus.FINAL), to_attr="final_plans")
-    for case in (
+    issued = list(
         EhcCase.objects.filter(status=CaseStatus.PLAN_ISSUED).select_related("caseworker").prefetch_related(finals)
-    ):
-        due = clock.phase_transfer_due(clock.nc_year_on(case.date_of_birth, today), today)
+    )
+    last_years = school_last_years({case.school_id for case in issued if case.school_id})
+    for case in issued:
+        due = transfers.phase_transfer_due(
+            clock.nc_year_on(case.date_of_birth, today), today, last_year=last_years.get(case.school_id, "")
+        )
         if due is None or any(plan.issued_on and plan.issued_on >= year_start for plan in case.final_plans):
             continue
         rows.append(row(case, "phase_transfer", "Amend the plan for the move of phase", due))
     return rows
+
+
+def school_last_year(organisation: Any) -> str:
+    """The school's last year group (from its recorded range, else its phase); "" when unknown."""
+    if organisation is None:
+        return ""
+    span = transfers.year_range(
+        getattr(organisation, "phase", ""),
+        getattr(organisation, "first_year_group", ""),
+        getattr(organisation, "last_year_group", ""),
+    )
+    return span[1] if span else ""
+
+
+def school_last_years(school_ids: Iterable[int]) -> dict[int, str]:
+    """Each school's last year group, in one query over the public schema's organisations."""
+    from tenants.models import Organisation
+
+    return {school.pk: school_last_year(school) for school in Organisation.objects.filter(pk__in=list(school_ids))}
+
+
+def phase_transfer_due_for(pupil: Pupil, on: datetime.date) -> datetime.date | None:
+    """The Reg 18 date for a pupil of the school whose schema is active, from that school's age range."""
+    from send_core.selectors.organisation import current_organisation
+
+    return transfers.phase_transfer_due(pupil.nc_year, on, last_year=school_last_year(current_organisation()))
 
 
 @dataclass
@@ -618,7 +673,7 @@ def la_timeliness_by_month(
             row["plans_due"] += 1
             row["plans_within_20_weeks"] += int(case.final_issued_on is not None and case.final_issued_on <= final.due)
     for review in CaseAnnualReview.objects.all():
-        due = clock.review_decision_due(review.meeting_on)
+        due = reviews_rules.review_decision_due(review.meeting_on)
         if within(due) and (review.decided_on is not None or due < today):
             row = months[_month(due)]
             row["annual_reviews_due"] += 1
@@ -642,19 +697,18 @@ def annual_reviews_due(*, on: datetime.date, within_days: int = 56) -> list[Annu
     """
     from django.db.models import Max
 
-    issued = dict(
-        EhcPlan.objects.filter(pupil__isnull=False, status=EhcPlanStatus.FINAL)
-        .values_list("pupil_id")
-        .annotate(last=Max("issued_on"))
-    )
+    made: dict[int, datetime.date | None] = {}
+    for plan in EhcPlan.objects.filter(pupil__isnull=False, status=EhcPlanStatus.FINAL).order_by("version", "id"):
+        made[plan.pupil_id] = _plan_made_on(plan)  # the latest version's
     met = dict(
-        AnnualReview.objects.filter(pupil_id__in=list(issued)).values_list("pupil_id").annotate(last=Max("meeting_on"))
+        AnnualReview.objects.filter(pupil_id__in=list(made)).values_list("pupil_id").annotate(last=Max("meeting_on"))
     )
     horizon = on + datetime.timedelta(days=within_days)
     due: dict[int, datetime.date] = {}
-    for pupil_id, issued_on in issued.items():
-        starts = [day for day in (issued_on, met.get(pupil_id)) if day]
-        if starts and (by := clock.annual_review_due(max(starts))) <= horizon:
+    for pupil_id, made_on in made.items():
+        last = met.get(pupil_id)
+        by = reviews_rules.next_review_due(made_on, [last] if last else [])
+        if by is not None and by <= horizon:
             due[pupil_id] = by
     people = Pupil.objects.filter(pk__in=list(due), leaving_date__isnull=True).select_related("school_class")
     return sorted(

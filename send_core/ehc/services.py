@@ -34,7 +34,7 @@ from send_core.services.documents import close_uploads, documents_as_uploads
 from send_core.services.register import move_on_register
 from send_core.toolkit import current_toolkit
 
-from . import clock, selectors
+from . import clock, reviews, selectors
 from .models import (
     PLAN_SECTIONS,
     REQUIRED_SECTIONS,
@@ -320,6 +320,7 @@ def _store_plan(*, pupil: Pupil | None, case: EhcCase | None, payload: dict, sta
     sections = {key: str(text or "").strip() for key, text in (payload.get("sections") or {}).items() if key in known}
     issued_on = _date(payload, "issued_on") if payload.get("issued_on") else today()
     comments_due = payload.get("comments_due_on")
+    made_on = _date(payload, "plan_made_on") if payload.get("plan_made_on") else None
     earlier = EhcPlan.objects.filter(pupil=pupil) if pupil is not None else EhcPlan.objects.filter(case=case)
     version = (earlier.order_by("-version").values_list("version", flat=True).first() or 0) + 1
     if status == EhcPlanStatus.FINAL:
@@ -331,6 +332,8 @@ def _store_plan(*, pupil: Pupil | None, case: EhcCase | None, payload: dict, sta
         version=version,
         issued_on=issued_on,
         comments_due_on=_date(payload, "comments_due_on") if comments_due else None,
+        plan_made_on=made_on if status == EhcPlanStatus.FINAL else None,
+        amended=bool(payload.get("amended")) and status == EhcPlanStatus.FINAL,
         issued_by_name=payload.get("issued_by", ""),
         local_authority_name=payload.get("local_authority", ""),
         envelope_id=envelope_id,
@@ -543,9 +546,15 @@ def allocate_case(case: EhcCase, *, caseworker: Any, allocated_by: Any) -> EhcCa
 
 def _send_to_school(
     case: EhcCase, *, kind: str, payload: dict, sent_by: Any, reply_to_id: int | None = None
-) -> Message:
+) -> Message | None:
+    """Send to the child's school through the exchange; None for a family's request naming no school on Cairn.
+
+    The LA writes to the family itself then; Cairn keeps the dates and the reasons.
+    """
     from tenants.models import Organisation
 
+    if case.school_id is None:
+        return None
     school = Organisation.objects.filter(pk=case.school_id, is_active=True).first()
     if school is None:
         raise ValidationError(f"{case.school_name} is no longer on Cairn, so nothing can be sent to it.")
@@ -568,6 +577,8 @@ def ask_school_for_information(case: EhcCase, *, asked_by: Any, question: str) -
         case = _locked_case(case)
         if not case.is_open:
             raise ValidationError("This case is closed.")
+        if case.school_id is None:
+            raise ValidationError("This request came from the family and names no school on Cairn to ask.")
         message = _send_to_school(
             case,
             kind=MessageKind.INFORMATION_REQUEST,
@@ -677,7 +688,7 @@ def decide_whether_to_assess(
             pupil_id=None,
             fields=["decision_on", "status"],
             summary="Agreed to assess" if agree else "Decided not to assess",
-            detail={"envelope_id": message.id},
+            detail={"envelope_id": message.id if message else None},
         )
     return case
 
@@ -699,7 +710,7 @@ def request_advice(
             source=source,
             requested_from=(requested_from or "").strip(),
             requested_on=on,
-            due_on=clock.advice_due(on),
+            due_on=clock.advice_due(on),  # Reg 8(1): 6 weeks
             requested_by=requested_by,
         )
         audit(actor=requested_by, action=AuditAction.CREATE, obj=advice, pupil_id=None, detail={"case_id": case.pk})
@@ -724,6 +735,45 @@ def record_advice_received(
     return advice
 
 
+def _check_exception_rules(
+    case: EhcCase, *, reason: str, starts_on: datetime.date, ends_on: datetime.date, advice: AdviceRequest | None
+) -> None:
+    """Refuse what the regulations do not count, saying why, before anything is recorded."""
+    days = (ends_on - starts_on).days + 1
+    if advice is not None and advice.case_id != case.pk:
+        raise ValidationError({"advice": "Choose advice asked for in this case."})
+    if reason == ExceptionReason.MISSED_APPOINTMENT:
+        # Reg 8(2): excuses the advice-giver for an appointment missed during their 6 weeks.
+        if advice is None:
+            raise ValidationError({"advice": "Say whose advice the missed appointment held up."})
+        if not advice.requested_on <= starts_on <= clock.weeks_after(advice.requested_on, clock.ADVICE_WEEKS):
+            raise ValidationError(
+                {"starts_on": "Only an appointment missed during the 6 weeks the advice-giver had (Reg 8(2)) counts."}
+            )
+    elif reason == ExceptionReason.ABSENT_FROM_AREA and days < clock.MINIMUM_ABSENCE_DAYS:
+        raise ValidationError(
+            {
+                "ends_on": f"Absence from the area excuses the time limits only from 4 weeks (Reg 10(4)(d)); "
+                f"this one lasted {days} days."
+            }
+        )
+    elif reason in (ExceptionReason.SCHOOL_CLOSURE, ExceptionReason.EARLY_YEARS_CLOSURE):
+        if days < clock.MINIMUM_CLOSURE_DAYS:
+            raise ValidationError(
+                {
+                    "ends_on": "A closure excuses the time limits only when it lasts at least 4 weeks "
+                    f"(Reg 10(4)(a) and (b)); this one lasted {days} days."
+                }
+            )
+        if advice is None or not clock.advice_asked_around_closure(advice.requested_on, starts_on, ends_on):
+            raise ValidationError(
+                {
+                    "advice": "A closure counts only for advice asked of the setting from a week before it closed "
+                    "until a week before it re-opens (Reg 10(4)(a) and (b)): choose that advice."
+                }
+            )
+
+
 def record_clock_exception(
     case: EhcCase,
     *,
@@ -733,8 +783,14 @@ def record_clock_exception(
     ends_on: datetime.date,
     affects_decision: bool = False,
     notes: str = "",
+    advice: AdviceRequest | None = None,
 ) -> ClockException:
-    """Record a Reg 10(4) exception; the later deadlines move by the days it lasted."""
+    """Record why a time limit could not be met.
+
+    A Reg 10(4) exception moves the LA's later deadlines not yet passed when it began (and the
+    decision, under Reg 5(4), when it held that up); a missed appointment (Reg 8(2)) moves only
+    the due date of the advice it concerns.
+    """
     _casework_roles(recorded_by)
     check_choice(reason, ExceptionReason, "reason", "why the time limit cannot be met")
     if ends_on < starts_on:
@@ -743,7 +799,8 @@ def record_clock_exception(
     if reason == ExceptionReason.MISSED_APPOINTMENT and affects_decision:
         raise ValidationError(
             {
-                "affects_decision": "A missed appointment does not excuse the decision whether to assess; it can only move the later dates."
+                "affects_decision": "A missed appointment excuses the person giving advice, not the local authority "
+                "(Reg 8(2)); it moves only that advice's due date."
             }
         )
     with transaction.atomic():
@@ -754,8 +811,12 @@ def record_clock_exception(
             raise ValidationError({"starts_on": "An exception cannot start before the request arrived."})
         if affects_decision and case.decision_on is not None and starts_on > case.decision_on:
             raise ValidationError({"affects_decision": "The decision was made before this exception began."})
+        if advice is not None:
+            advice = AdviceRequest.objects.select_for_update().get(pk=advice.pk)
+        _check_exception_rules(case, reason=reason, starts_on=starts_on, ends_on=ends_on, advice=advice)
         exception = ClockException.objects.create(
             case=case,
+            advice=advice,
             reason=reason,
             starts_on=starts_on,
             ends_on=ends_on,
@@ -763,6 +824,13 @@ def record_clock_exception(
             notes=notes,
             recorded_by=recorded_by,
         )
+        if reason == ExceptionReason.MISSED_APPOINTMENT and advice is not None:
+            missed = [
+                clock.ClockException(item.reason, item.starts_on, item.ends_on)
+                for item in ClockException.objects.filter(advice=advice, reason=ExceptionReason.MISSED_APPOINTMENT)
+            ]
+            advice.due_on = clock.advice_due(advice.requested_on, missed)
+            advice.save(update_fields=["due_on", "updated_at"])
         audit(actor=recorded_by, action=AuditAction.CREATE, obj=exception, pupil_id=None, detail={"case_id": case.pk})
     return exception
 
@@ -794,7 +862,7 @@ def issue_no_plan_notice(case: EhcCase, *, issued_by: Any, reasons: str, on: dat
             obj=case,
             pupil_id=None,
             fields=["status", "no_plan_on"],
-            detail={"envelope_id": message.id},
+            detail={"envelope_id": message.id if message else None},
         )
     return case
 
@@ -829,7 +897,10 @@ def _plan_payload(plan: EhcPlan, *, kind: str, issued_by: Any, on: datetime.date
         "local_authority": _organisation().name,
         "sections": plan.section_texts(),
         "subject": "draft EHC plan" if kind == "draft_plan" else "final EHC plan",
+        "amended": plan.amended,
     }
+    if plan.plan_made_on:
+        payload["plan_made_on"] = plan.plan_made_on.isoformat()
     if plan.comments_due_on:
         payload["comments_due_on"] = plan.comments_due_on.isoformat()
     if kind == "draft_plan":
@@ -860,7 +931,7 @@ def _send_plan(
     if reply_to_id is not None:
         payload["subject"] = "amended EHC plan"
     message = _send_to_school(case, kind=kind, payload=payload, sent_by=issued_by, reply_to_id=reply_to_id)
-    plan.envelope_id = message.id
+    plan.envelope_id = message.id if message else None
     plan.save(update_fields=["envelope_id"])
     audit(
         actor=issued_by,
@@ -868,7 +939,7 @@ def _send_plan(
         obj=plan,
         pupil_id=None,
         summary=summary,
-        detail={"case_id": case.pk, "envelope_id": message.id},
+        detail={"case_id": case.pk, "envelope_id": plan.envelope_id},
     )
     return plan
 
@@ -893,7 +964,8 @@ def issue_draft_plan(case: EhcCase, *, issued_by: Any, on: datetime.date | None 
         _require_sections(plan.section_texts(), REQUIRED_SECTIONS - {"i"}, "draft")
         plan.issued_on = on
         plan.issued_by = issued_by
-        plan.comments_due_on = clock.parent_comments_due(on)
+        # Reg 13(1): 15 days beginning with the day served, so the last day is day + 14.
+        plan.comments_due_on = clock.representations_end(on)
         plan.save()
         case.status = CaseStatus.DRAFT_ISSUED
         case.draft_issued_on = on
@@ -926,11 +998,13 @@ def issue_final_plan(
         if draft is None:
             raise ValidationError("There is no draft plan to finalise.")
         # From the day the draft went out, however often the working copy has been saved since.
-        comments_due = clock.parent_comments_due(case.draft_issued_on) if case.draft_issued_on else None
-        if comments_due and on < comments_due and not comments_considered:
+        # Reg 13(1): the final plan may issue from day + 15 unless the family has finished commenting.
+        issue_from = clock.final_plan_may_issue_from(case.draft_issued_on) if case.draft_issued_on else None
+        if issue_from and on < issue_from and not comments_considered:
+            last_day = clock.representations_end(case.draft_issued_on)
             raise ValidationError(
                 {
-                    "comments_considered": f"The family has until {long_date(comments_due)} to comment on the draft. "
+                    "comments_considered": f"The family has until {long_date(last_day)} to comment on the draft. "
                     "Confirm their comments are in (or that they have none) to issue the plan earlier."
                 }
             )
@@ -946,6 +1020,7 @@ def issue_final_plan(
             status=EhcPlanStatus.FINAL,
             version=draft.version + 1,
             issued_on=on,
+            plan_made_on=on,
             issued_by=issued_by,
             **{f"section_{key}": text for key, text in texts.items()},
         )
@@ -957,6 +1032,13 @@ def issue_final_plan(
 
 
 # --- Annual reviews -------------------------------------------------------------------------
+
+
+# Reg 20(6): the Year 9 review and every later one consider preparing for adulthood.
+PFA_MESSAGE = (
+    "From Year 9 every review covers preparing for adulthood and independent living (Reg 20(6)): "
+    "record what the review found about employment, independent living, friends and community, and health."
+)
 
 
 def plan_annual_review(
@@ -975,12 +1057,12 @@ def plan_annual_review(
     errors: dict[str, str] = {}
     if invitations_sent_on is None:
         errors["invitations_sent_on"] = "Enter the date the invitations went out."
-    elif invitations_sent_on > clock.review_invitations_due(meeting_on):
+    elif invitations_sent_on > reviews.review_invitations_due(meeting_on):  # Reg 20(3): 2 weeks' notice
         errors["invitations_sent_on"] = (
             "Invitations must go out at least two weeks before the meeting, "
-            f"by {long_date(clock.review_invitations_due(meeting_on))}."
+            f"by {long_date(reviews.review_invitations_due(meeting_on))}."
         )
-    if clock.invites_secondary_senco(pupil.nc_year) and not (secondary_senco_invited or "").strip():
+    if reviews.invites_secondary_senco(pupil.nc_year) and not (secondary_senco_invited or "").strip():
         errors["secondary_senco_invited"] = (
             f"{pupil.get_nc_year_display()} reviews invite the secondary school's SENCO: say who was invited."
         )
@@ -990,7 +1072,7 @@ def plan_annual_review(
         review = AnnualReview.objects.create(
             pupil=pupil,
             plan=plan,
-            due_by=selectors.next_annual_review_due(pupil) or clock.annual_review_due(plan.issued_on),
+            due_by=selectors.next_annual_review_due(pupil) or reviews.annual_review_due(plan.issued_on),
             meeting_on=meeting_on,
             invitations_sent_on=invitations_sent_on,
             secondary_senco_invited=(secondary_senco_invited or "").strip(),
@@ -1010,12 +1092,16 @@ def record_annual_review(
     progress: str,
     recommendation: str,
     recommended_changes: str = "",
+    preparing_for_adulthood: str = "",
 ) -> AnnualReview:
     _school_roles(recorded_by)
     check_choice(recommendation, ReviewRecommendation, "recommendation", "what the review recommends")
     progress = require_text(progress, "progress", "Describe the progress towards the plan's outcomes.")
     if recommendation == ReviewRecommendation.AMEND and not (recommended_changes or "").strip():
         raise ValidationError({"recommended_changes": "Say which sections should change and how."})
+    preparing_for_adulthood = (preparing_for_adulthood or "").strip()
+    if reviews.covers_preparing_for_adulthood(review.pupil.nc_year) and not preparing_for_adulthood:
+        raise ValidationError({"preparing_for_adulthood": PFA_MESSAGE})
     with transaction.atomic():
         review = AnnualReview.objects.select_for_update().get(pk=review.pk)
         if review.status != AnnualReviewStatus.PLANNED:
@@ -1028,6 +1114,7 @@ def record_annual_review(
         review.progress = progress
         review.recommendation = recommendation
         review.recommended_changes = (recommended_changes or "").strip()
+        review.preparing_for_adulthood = preparing_for_adulthood
         review.save()
         audit(
             actor=recorded_by,
@@ -1049,6 +1136,8 @@ def send_annual_review(review: AnnualReview, *, sent_by: Any) -> AnnualReview:
         review = AnnualReview.objects.select_for_update().select_related("pupil").get(pk=review.pk)
         if review.status != AnnualReviewStatus.PLANNED or not review.recommendation:
             raise ValidationError("Record the review before sending it.")
+        if reviews.covers_preparing_for_adulthood(review.pupil.nc_year) and not review.preparing_for_adulthood.strip():
+            raise ValidationError({"preparing_for_adulthood": PFA_MESSAGE})
         message = get_exchange().send(
             sender=organisation,
             recipient=organisation.local_authority,
@@ -1065,6 +1154,7 @@ def send_annual_review(review: AnnualReview, *, sent_by: Any) -> AnnualReview:
                 "recommendation": review.recommendation,
                 "recommended_changes": review.recommended_changes,
                 "secondary_senco_invited": review.secondary_senco_invited,
+                "preparing_for_adulthood": review.preparing_for_adulthood,
             },
             sent_by=sent_by,
             sender_pupil_id=review.pupil_id,
@@ -1110,10 +1200,11 @@ def take_in_annual_review_decision(review: AnnualReview, *, user: Any) -> bool:
                 if review.la_decision == ReviewRecommendation.CEASE and review.plan_id:
                     EhcPlan.objects.filter(pk=review.plan_id).update(status=EhcPlanStatus.CEASED)
             elif message.kind == MessageKind.FINAL_PLAN:
+                made_on = review.plan.plan_made_on or review.plan.issued_on if review.plan_id else None
                 _store_plan(
                     pupil=review.pupil,
                     case=None,
-                    payload=opened.payload,
+                    payload={"plan_made_on": made_on.isoformat() if made_on else "", **opened.payload, "amended": True},
                     status=EhcPlanStatus.FINAL,
                     envelope_id=message.id,
                 )
@@ -1171,6 +1262,7 @@ def receive_annual_review(message_id: int, *, received_by: Any) -> CaseAnnualRev
                     "progress",
                     "recommended_changes",
                     "secondary_senco_invited",
+                    "preparing_for_adulthood",
                 )
             },
         )
@@ -1180,13 +1272,32 @@ def receive_annual_review(message_id: int, *, received_by: Any) -> CaseAnnualRev
 
 
 def decide_annual_review(
-    review: CaseAnnualReview, *, decided_by: Any, decision: str, reasons: str, on: datetime.date | None = None
+    review: CaseAnnualReview,
+    *,
+    decided_by: Any,
+    decision: str,
+    reasons: str,
+    proposed_amendments: str = "",
+    on: datetime.date | None = None,
 ) -> CaseAnnualReview:
-    """Maintain, amend or cease the plan (due within 4 weeks of the meeting), and tell the school."""
+    """Maintain, amend or cease the plan (due within 4 weeks of the meeting, Reg 20(10)), and tell the school.
+
+    A decision to amend goes with the proposed amendments, and serves the notice from which the
+    family's 15 days and the 8 weeks for the amended plan run (Reg 22(2)-(3); R (L, M, P) v Devon
+    CC [2022] EWHC 493 (Admin)).
+    """
     _casework_roles(decided_by)
     on = on or today()
     check_choice(decision, ReviewRecommendation, "decision", "the decision")
     reasons = require_text(reasons, "reasons", "Give the reasons for the decision.")
+    proposed_amendments = (proposed_amendments or "").strip()
+    if decision == ReviewRecommendation.AMEND and not proposed_amendments:
+        raise ValidationError(
+            {
+                "proposed_amendments": "Set out the proposed amendments: they are sent with the decision to amend, "
+                "and the family's 15 days to comment run from that notice (Reg 22(2))."
+            }
+        )
     with transaction.atomic():
         review = CaseAnnualReview.objects.select_for_update().select_related("case").get(pk=review.pk)
         if review.decision:
@@ -1197,7 +1308,6 @@ def decide_annual_review(
         review.decided_on = on
         review.reasons = reasons
         review.decided_by = decided_by
-        review.save()
         payload = {
             "type": "annual_review_decision",
             "decision": decision,
@@ -1206,7 +1316,14 @@ def decide_annual_review(
             "subject": "annual review decision",
         }
         if decision == ReviewRecommendation.AMEND:
-            payload["amended_plan_due_on"] = clock.amendment_due(on).isoformat()
+            review.proposed_amendments = proposed_amendments
+            review.amendment_notice_on = on
+            payload.update(
+                proposed_amendments=proposed_amendments,
+                representations_end_on=reviews.amendment_representations_end(on).isoformat(),
+                amended_plan_due_on=reviews.amended_plan_due(on).isoformat(),
+            )
+        review.save()
         message = _send_to_school(
             review.case, kind=MessageKind.DECISION, payload=payload, sent_by=decided_by, reply_to_id=review.envelope_id
         )
@@ -1215,8 +1332,8 @@ def decide_annual_review(
             action=AuditAction.UPDATE,
             obj=review,
             pupil_id=None,
-            fields=["decision"],
-            detail={"envelope_id": message.id},
+            fields=["decision", "proposed_amendments"] if proposed_amendments else ["decision"],
+            detail={"envelope_id": message.id if message else None},
         )
     return review
 
@@ -1224,7 +1341,11 @@ def decide_annual_review(
 def issue_amended_plan(
     review: CaseAnnualReview, *, issued_by: Any, sections: dict[str, str], on: datetime.date | None = None
 ) -> EhcPlan:
-    """After deciding to amend, issue the amended plan (due within 8 weeks) to the school, in the review's thread."""
+    """Issue the amended plan to the school, in the review's thread.
+
+    Only after a served notice of proposed amendments and once the family's 15 days beginning with
+    that day have passed (Reg 22(2)(c)); due within 8 weeks of the notice (Reg 22(3)).
+    """
     _casework_roles(issued_by)
     on = on or today()
     texts = _clean_sections(sections)
@@ -1235,9 +1356,23 @@ def issue_amended_plan(
             raise ValidationError("An amended plan follows a decision to amend.")
         if review.amended_plan_issued_on is not None:
             raise ValidationError("The amended plan has been issued.")
-        if on < review.decided_on or on > today():
-            raise ValidationError({"on": "The amended plan is issued after the decision, and not in the future."})
+        if review.amendment_notice_on is None:
+            raise ValidationError(
+                "Serve the notice of proposed amendments first: the family has 15 days to comment on them (Reg 22(2))."
+            )
+        if on > today():
+            raise ValidationError({"on": "The amended plan cannot be issued on a date in the future."})
+        if on < reviews.amended_plan_may_issue_from(review.amendment_notice_on):
+            raise ValidationError(
+                {
+                    "on": "The family has until "
+                    f"{long_date(reviews.amendment_representations_end(review.amendment_notice_on))} to comment on the "
+                    "proposed amendments (Reg 22(2)(c)); the amended plan can be issued from "
+                    f"{long_date(reviews.amended_plan_may_issue_from(review.amendment_notice_on))}."
+                }
+            )
         case = review.case
+        current = EhcPlan.objects.filter(case=case, status=EhcPlanStatus.FINAL).order_by("-version").first()
         version = (
             EhcPlan.objects.filter(case=case).order_by("-version").values_list("version", flat=True).first() or 0
         ) + 1
@@ -1247,6 +1382,9 @@ def issue_amended_plan(
             status=EhcPlanStatus.FINAL,
             version=version,
             issued_on=on,
+            # Amending is not making the plan: the review clock runs from the review, never from this day.
+            plan_made_on=(current.plan_made_on or current.issued_on) if current else None,
+            amended=True,
             issued_by=issued_by,
             **{f"section_{key}": text for key, text in texts.items()},
         )

@@ -24,6 +24,7 @@ urlpatterns = [
     path("casework/requests/<int:message_id>/open/", la.open_request, name="request-open"),
     path("casework/annual-reviews/<int:message_id>/receive/", la.receive_review, name="annual-review-receive"),
     path("casework/cases/", la.case_list, name="cases"),
+    path("casework/family-requests/new/", la.family_request, name="family-request"),
     path("casework/cases/<int:case_id>/", la.case, name="case"),
     path("casework/cases/<int:case_id>/allocate/", la.allocate, name="case-allocate"),
     path("casework/cases/<int:case_id>/read/", la.read_replies, name="case-read"),

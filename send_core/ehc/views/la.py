@@ -17,7 +17,7 @@ from send_core.services.base import today
 from send_core.views.common import form_page, posted
 from tenants.models import Membership
 
-from .. import clock, selectors, services
+from .. import family_requests, reviews, selectors, services
 from ..forms import (
     AdviceForm,
     AdviceReceivedForm,
@@ -25,6 +25,7 @@ from ..forms import (
     AnnualReviewDecisionForm,
     DecisionForm,
     ExceptionForm,
+    FamilyRequestForm,
     FinalPlanForm,
     NoPlanForm,
     PlanSectionsForm,
@@ -161,7 +162,7 @@ def _case_context(request: HttpRequest, case: EhcCase, **forms) -> dict:
         "question_form": QuestionForm(),
         "decision_form": DecisionForm(initial={"on": on}),
         "advice_form": AdviceForm(initial={"on": on}),
-        "exception_form": ExceptionForm(),
+        "exception_form": ExceptionForm(advice=list(case.advice_requests.all())),
         "no_plan_form": NoPlanForm(initial={"on": on}),
         "final_form": FinalPlanForm(),
         "today": on,
@@ -309,8 +310,12 @@ def record_exception(request: HttpRequest, case_id: int) -> HttpResponse:
     return _act(
         request,
         item,
-        ExceptionForm(request.POST),
-        lambda data: services.record_clock_exception(item, recorded_by=request.user, **data),
+        ExceptionForm(request.POST, advice=list(item.advice_requests.all())),
+        lambda data: services.record_clock_exception(
+            item,
+            recorded_by=request.user,
+            **{**data, "advice": item.advice_requests.filter(pk=data["advice"]).first() if data["advice"] else None},
+        ),
         "The exception has been recorded and the deadlines after it have moved.",
         "exception_form",
     )
@@ -388,6 +393,30 @@ def plan(request: HttpRequest, case_id: int, version: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+def family_request(request: HttpRequest) -> HttpResponse:
+    """Record a request a parent or young person made themselves (CFA 2014 s36(1)); its clock starts that day."""
+    _la(request)
+    form = FamilyRequestForm(posted(request), initial={"received_on": today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = family_requests.record_family_request(recorded_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, f"Case {case.reference} opened; its clock runs from the day the request arrived.")
+            return redirect("ehc:case", case.pk)
+    context = {
+        "form": form,
+        "title": "Record a request from a parent or young person",
+        "intro": "A parent or young person may ask for an EHC needs assessment themselves. "
+        "The 6-week decision and the 20-week plan run from the day the request was received.",
+        "button": "Open the case",
+        "back_url": "/casework/",
+    }
+    return form_page(request, "send_core/form_page.html", context, form)
+
+
+@require_http_methods(["GET", "POST"])
 def case_annual_review(request: HttpRequest, review_id: int) -> HttpResponse:
     """A school's annual review report: decide on it; after a decision to amend, issue the amended plan."""
     _la(request)
@@ -429,8 +458,11 @@ def case_annual_review(request: HttpRequest, review_id: int) -> HttpResponse:
         "review": review,
         "form": form,
         "amending": amend_form is not None,
-        "decision_due": clock.review_decision_due(review.meeting_on),
-        "amendment_due": clock.amendment_due(review.decided_on) if review.decided_on else None,
+        "decision_due": reviews.review_decision_due(review.meeting_on),
+        "amendment_due": reviews.amended_plan_due(review.amendment_notice_on) if review.amendment_notice_on else None,
+        "amendment_from": (
+            reviews.amended_plan_may_issue_from(review.amendment_notice_on) if review.amendment_notice_on else None
+        ),
     }
     return form_page(request, TEMPLATES + "annual_review.html", context, form)
 

@@ -11,9 +11,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from send_core.exchange import get_exchange
 from send_core.services.base import today
-from send_core.views.common import errors_page, form_page, posted, pupil_context, pupil_for, record_view, toolkit
+from send_core.views.common import (
+    errors_page,
+    form_page,
+    posted,
+    pupil_context,
+    pupil_for,
+    record_children_shown,
+    record_view,
+    toolkit,
+)
 
-from .. import clock, selectors, services
+from .. import reviews, selectors, services
 from ..forms import AnnualReviewPlanForm, AnnualReviewRecordForm, ReplyForm, RequestForm
 from ..models import AnnualReview, AnnualReviewStatus, EhcPlan, EhcRequest
 from ..permissions import can_work_on_requests, require_school_ehc
@@ -61,7 +70,7 @@ def pupil_ehc(request: HttpRequest, pupil_id: int) -> HttpResponse:
         plan=plan,
         annual_reviews=list(selectors.annual_reviews_for(pupil)),
         next_review_due=selectors.next_annual_review_due(pupil),
-        phase_transfer_due=clock.phase_transfer_due(pupil.nc_year, today()) if plan else None,
+        phase_transfer_due=selectors.phase_transfer_due_for(pupil, today()) if plan else None,
     )
     return render(request, TEMPLATES + "pupil_ehc.html", context)
 
@@ -81,7 +90,9 @@ def start_request(request: HttpRequest, pupil_id: int) -> HttpResponse:
 @require_GET
 def request_list(request: HttpRequest) -> HttpResponse:
     _school(request)
-    return render(request, TEMPLATES + "requests.html", {"requests": selectors.school_requests()})
+    requests = list(selectors.school_requests())
+    record_children_shown(request, [item.pupil_id for item in requests], "EHC requests")
+    return render(request, TEMPLATES + "requests.html", {"requests": requests})
 
 
 def _builder_context(request: HttpRequest, item: EhcRequest, form: RequestForm | None = None) -> dict:
@@ -302,6 +313,7 @@ def annual_review(request: HttpRequest, review_id: int) -> HttpResponse:
                 "progress",
                 "recommendation",
                 "recommended_changes",
+                "preparing_for_adulthood",
             )
         }
         form = AnnualReviewRecordForm(posted(request), initial=initial)
@@ -326,9 +338,9 @@ def annual_review(request: HttpRequest, review_id: int) -> HttpResponse:
         "ehc",
         review=review,
         form=form,
-        report_due=clock.review_report_due(review.meeting_on),
+        report_due=reviews.review_report_due(review.meeting_on),
         unread=selectors.unread_in_thread(review.envelope_id, review.applied_envelope_ids, organisation=request.tenant),
-        decision_due=clock.review_decision_due(review.meeting_on),
+        decision_due=reviews.review_decision_due(review.meeting_on),
     )
     return form_page(request, TEMPLATES + "annual_review.html", context, form)
 

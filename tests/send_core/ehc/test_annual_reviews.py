@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from send_core.ehc import clock, services
+from send_core.ehc import reviews, services
 from send_core.ehc.models import AnnualReviewStatus, CaseAnnualReview, EhcCase, EhcPlan, EhcPlanStatus
 
 from .conftest import make_ready_pupil
@@ -47,9 +47,9 @@ def test_invitations_need_two_weeks_notice(in_schema, school_a, people):
             pupil, planned_by=people.senco, meeting_on=today + datetime.timedelta(days=14), invitations_sent_on=today
         )
         plan = EhcPlan.objects.get(pupil=pupil)
-        assert review.due_by == clock.annual_review_due(plan.issued_on)
+        assert review.due_by == reviews.annual_review_due(plan.issued_on)
         # The next review is due a year after this one.
-        assert services.selectors.next_annual_review_due(pupil) == clock.annual_review_due(review.meeting_on)
+        assert services.selectors.next_annual_review_due(pupil) == reviews.annual_review_due(review.meeting_on)
 
 
 @pytest.mark.parametrize("nc_year", ["5", "6"])
@@ -108,7 +108,11 @@ def test_a_review_goes_to_the_la_is_decided_and_the_decision_comes_back(in_schem
         assert received.school_recommendation == "amend"
         assert services.receive_annual_review(review.envelope_id, received_by=people.caseworker).pk == received.pk
         services.decide_annual_review(
-            received, decided_by=people.caseworker, decision="amend", reasons="Agreed with the school."
+            received,
+            decided_by=people.caseworker,
+            decision="amend",
+            reasons="Agreed with the school.",
+            proposed_amendments="Section F: three 1:1 sessions a week.",
         )
         assert CaseAnnualReview.objects.get().decided_on == today
 
@@ -126,8 +130,8 @@ def test_after_a_decision_to_amend_the_amended_plan_reaches_the_school(in_schema
         review = services.plan_annual_review(
             pupil,
             planned_by=people.senco,
-            meeting_on=today - datetime.timedelta(days=2),
-            invitations_sent_on=today - datetime.timedelta(days=20),
+            meeting_on=today - datetime.timedelta(days=20),
+            invitations_sent_on=today - datetime.timedelta(days=40),
         )
         services.record_annual_review(
             review,
@@ -144,10 +148,16 @@ def test_after_a_decision_to_amend_the_amended_plan_reaches_the_school(in_schema
         received = services.receive_annual_review(review.envelope_id, received_by=people.caseworker)
     client = client_for(people.caseworker, la)
     page = f"/casework/annual-reviews/{received.pk}/"
-    assert client.post(page, {"decision": "amend", "reasons": "Agreed.", "on": today.isoformat()}).status_code == 302
+    # The decision to amend goes with the proposed amendments (Reg 22(2)); 17 days ago, so the family's
+    # 15 days have passed and the amended plan is due 8 weeks after that notice (Reg 22(3)).
+    notice = today - datetime.timedelta(days=17)
+    decision = {"decision": "amend", "reasons": "Agreed.", "on": notice.isoformat()}
+    assert client.post(page, decision).status_code == 400
+    decision["proposed_amendments"] = "Section F: three sessions a week."
+    assert client.post(page, decision).status_code == 302
     with in_schema(la):
         due = [row for row in services.selectors.plan_deadlines(today=today) if row.milestone.key == "amended_plan"]
-        assert due[0].milestone.due == today + datetime.timedelta(weeks=8)
+        assert due[0].milestone.due == notice + datetime.timedelta(weeks=8)
     refused = client.post(
         page, {"section_a": "Views", "section_b": "", "section_e": "x", "section_f": "x", "section_i": "x"}
     )

@@ -177,8 +177,9 @@ def test_schools_are_reminded_of_annual_reviews_and_phase_transfers(in_schema, s
         pupil = make_ready_pupil()
         pupil.nc_year = "6"
         pupil.save()
-        EhcPlan.objects.create(pupil=pupil, status="final", issued_on=datetime.date(2025, 11, 30))
+        EhcPlan.objects.create(pupil=pupil, status="final", issued_on=datetime.date(2025, 12, 1))
         items = {item.deadline_key: item for item in reminders.due_items(datetime.date(2026, 11, 23))}
+        # 12 months starting with 1 December 2025 end on 30 November 2026 (CFA 2014 s44(1)): a week ahead.
         assert items["annual_review"].due_on == datetime.date(2026, 11, 30)
         assert items["phase_transfer"].due_on == datetime.date(2027, 2, 15)
         assert reminders.send_reminders(datetime.date(2026, 11, 23)) == 1

@@ -79,7 +79,8 @@ def test_the_whole_journey_ends_with_the_pupil_on_an_ehc_plan(in_schema, school_
         services.request_advice(case, requested_by=people.caseworker, source="educational_psychology")
         services.save_plan_draft(case, written_by=people.caseworker, sections=SECTIONS)
         draft = services.issue_draft_plan(case, issued_by=people.caseworker)
-        assert draft.comments_due_on == timezone.localdate() + datetime.timedelta(days=15)
+        # Reg 13(1): 15 days beginning with the day served, so the last day is day + 14.
+        assert draft.comments_due_on == timezone.localdate() + datetime.timedelta(days=14)
         with pytest.raises(ValidationError) as refused:
             services.issue_final_plan(case, issued_by=people.caseworker)
         assert "to comment on the draft" in str(refused.value)
@@ -291,7 +292,7 @@ def test_exceptions_and_advice_are_refused_where_they_would_rewrite_history(in_s
                 affects_decision=True,
                 notes="Missed the EP appointment.",
             )
-        assert "does not excuse the decision" in str(refused.value)
+        assert "not the local authority" in str(refused.value)
         services.decide_whether_to_assess(case, decided_by=people.caseworker, agree=True, reasons="Agreed.")
         advice = services.request_advice(case, requested_by=people.caseworker, source="health")
         services.record_advice_received(advice, recorded_by=people.caseworker)
