@@ -127,10 +127,15 @@ class RefreshRun(models.Model):
         return None
 
 
+# A reporting key lasts at most a year (and a year unless its maker chooses less).
+REPORTING_KEY_MAX_DAYS = 365
+
+
 class ReportingToken(models.Model):
     """A key a BI tool uses to read one organisation's figures over GraphQL.
 
-    Only a hash is kept; the key itself is shown once, when it is made.
+    Only a hash is kept; the key itself is shown once, when it is made. It stops working when it
+    expires, when it is revoked, and when its maker is no longer one of the organisation's leaders.
     """
 
     organisation = models.ForeignKey("tenants.Organisation", on_delete=models.CASCADE, related_name="+")
@@ -141,6 +146,7 @@ class ReportingToken(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -154,4 +160,8 @@ class ReportingToken(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def has_expired(self) -> bool:
+        return self.revoked_at is None and self.expires_at <= timezone.now()

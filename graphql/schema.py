@@ -31,6 +31,21 @@ def _scope(info) -> ReportingScope:
     return scope
 
 
+MIXED_SNAPSHOTS = (
+    "One query cannot ask for a school's latest figures and its month-end figures together. "
+    "Ask for them in separate queries."
+)
+
+
+def _figures_read(info, *, latest: bool) -> None:
+    """Note which figures this query reads; refuse a query that would put the latest refresh beside
+    a month-end snapshot of the same schools (their difference tells who joined or left)."""
+    modes = info.context.__dict__.setdefault("_reporting_modes", set())
+    modes.add("latest" if latest else "month_end")
+    if len(modes) > 1:
+        raise GraphQLError(MIXED_SNAPSHOTS)
+
+
 def _value(value) -> str:
     return getattr(value, "value", value)
 
@@ -48,8 +63,12 @@ def _since(months: int) -> datetime.date:
     return datetime.date(year, month + 1, 1)
 
 
-# Figures are published only as the latest refresh and at month ends (see selectors.snapshot_day).
-ON_DESCRIPTION = "The figures at the last month end on or before this day (default: the latest refresh)."
+# Figures are published only as the latest refresh (to the school itself) and at month ends (to
+# everyone else); see selectors.sees_latest and selectors.snapshot_day.
+ON_DESCRIPTION = (
+    "The figures at the last month end on or before this day. Without it: a school's own latest refresh "
+    "to the school itself, and the last month end that is over to anyone else."
+)
 
 
 class FigureType(graphene.ObjectType):
@@ -168,10 +187,14 @@ class SchoolType(graphene.ObjectType):
         _scope(info)
         # Rows for every school in the answer are read once per request, not once per school.
         cache = info.context.__dict__.setdefault("_reporting_rows", {})
+        scope = _scope(info)
+        latest = selectors.sees_latest(scope)
+        _figures_read(info, latest=latest and on is None)
         key = on
         if key not in cache:
-            ids = _scope(info).school_ids
-            cache[key] = {row.organisation_id: row for row in selectors.latest_rows(ids, on=on)}
+            cache[key] = {
+                row.organisation_id: row for row in selectors.latest_rows(scope.school_ids, on=on, latest=latest)
+            }
         row = cache[key].get(school.pk)
         return selectors.serve(row) if row else None
 
@@ -340,7 +363,9 @@ class Query(graphene.ObjectType):
 
     @staticmethod
     def resolve_compare(root, info, metric, on=None):
-        return selectors.compare(_scope(info), _value(metric), on=on)
+        scope = _scope(info)
+        _figures_read(info, latest=selectors.sees_latest(scope) and on is None)
+        return selectors.compare(scope, _value(metric), on=on)
 
     @staticmethod
     def resolve_trend(root, info, school: str, metric, months: int = 12):
@@ -348,6 +373,7 @@ class Query(graphene.ObjectType):
         found = selectors.schools_in_scope(scope).filter(slug=school).first()
         if found is None:
             raise GraphQLError("There is no school by that name in your scope.")
+        _figures_read(info, latest=False)
         return selectors.trend(found.pk, _value(metric), since=_since(_months(months)))
 
     @staticmethod

@@ -301,15 +301,42 @@ def snapshot_day(on: datetime.date) -> datetime.date:
     return on if next_day.month != on.month else on.replace(day=1) - datetime.timedelta(days=1)
 
 
+def last_month_end(today: datetime.date | None = None) -> datetime.date:
+    """The most recent month end that is over: its figures will not change again."""
+    return (today or timezone.localdate()).replace(day=1) - datetime.timedelta(days=1)
+
+
+def sees_latest(scope: ReportingScope) -> bool:
+    """Only a school looking at itself sees its latest refresh.
+
+    Anyone outside the school (a trust, an LA, another school's benchmark) is served month-end
+    snapshots only: polling the latest figures would show which child joined or left the register
+    between two refreshes.
+    """
+    return scope.organisation.kind == OrganisationKind.SCHOOL and scope.school_ids <= {scope.organisation.pk}
+
+
+def published_day(on: datetime.date | None, *, latest: bool) -> datetime.date | None:
+    """The day whose snapshot is served: None for the latest refresh (only when `latest` is
+    allowed); otherwise never later than the last month end that is over."""
+    if latest:
+        return on
+    closed = last_month_end()
+    return closed if on is None else min(on, closed)
+
+
 def latest_rows(
     organisation_ids: Iterable[int] | None = None,
     *,
     on: datetime.date | None = None,
     phase: str = "",
     current_only: bool = False,
+    latest: bool = False,
 ) -> QuerySet[SchoolFigures]:
-    """Each school's most recent row (one query: PostgreSQL's DISTINCT ON); given `on`, its most
-    recent at the last month end on or before `on` (see `snapshot_day`).
+    """Each school's most recent published row (one query: PostgreSQL's DISTINCT ON): its most
+    recent at the last month end on or before `on` (see `snapshot_day`), and never after the last
+    month end that is over unless `latest` (a school reading itself; see `sees_latest`) allows the
+    latest refresh.
 
     `current_only`: only active schools whose latest row is from the last BENCHMARK_RECENT_DAYS.
     """
@@ -318,6 +345,7 @@ def latest_rows(
         rows = rows.filter(organisation_id__in=list(organisation_ids))
     if phase:
         rows = rows.filter(phase=phase)
+    on = published_day(on, latest=latest)
     if on is not None:
         on = snapshot_day(on)
         rows = rows.filter(on__lte=on)
@@ -333,14 +361,15 @@ def served_latest(
     on: datetime.date | None = None,
     phase: str = "",
     current_only: bool = False,
+    latest: bool = False,
 ) -> dict[int, ServedFigures]:
-    """Each school's latest row, served, by organisation id.
+    """Each school's latest published row (see `latest_rows`), served, by organisation id.
 
     Only the rows' keys are read first; a row this process has already served (the same row and
     refresh) is not fetched whole again, so a comparison over a thousand schools reads a thousand
     small tuples rather than a thousand sets of figures.
     """
-    rows = latest_rows(organisation_ids, on=on, phase=phase, current_only=current_only)
+    rows = latest_rows(organisation_ids, on=on, phase=phase, current_only=current_only, latest=latest)
     keys = list(rows.values_list("pk", "organisation_id", "refreshed_at"))
     # Look each up once, into a local dict: serving the missing rows may evict others from the memo.
     with _served_lock:
@@ -359,9 +388,9 @@ class SchoolFigure:
 
 
 def compare(scope: ReportingScope, metric: str, *, on: datetime.date | None = None) -> list[SchoolFigure]:
-    """Each school in scope on one metric (its latest figures), in school name order."""
+    """Each school in scope on one metric (its latest published figures), in school name order."""
     schools = {s.pk: s for s in schools_in_scope(scope)}
-    served = served_latest(schools, on=on)
+    served = served_latest(schools, on=on, latest=sees_latest(scope))
     result = []
     for pk, school in sorted(schools.items(), key=lambda item: item[1].name):
         figures = served.get(pk)
@@ -378,9 +407,12 @@ class TrendPoint:
 
 
 def trend(organisation_id: int, metric: str, *, since: datetime.date) -> list[TrendPoint]:
-    """One school's metric each month since `since`: the latest refresh of each month (so each
-    past month's end, and this month's latest refresh), never any other day."""
-    rows = SchoolFigures.objects.filter(organisation_id=organisation_id, on__gte=since).order_by("on")
+    """One school's metric at each month end since `since` (the latest refresh of each month that
+    is over), never any other day: this month's figures join the trend once the month is over, so
+    a trend never mixes the latest refresh with month-end snapshots."""
+    rows = SchoolFigures.objects.filter(
+        organisation_id=organisation_id, on__gte=since, on__lte=last_month_end()
+    ).order_by("on")
     by_month: dict[tuple[int, int], SchoolFigures] = {}
     for row in rows:
         by_month[(row.on.year, row.on.month)] = row

@@ -15,13 +15,21 @@ from django_tenants.utils import schema_context, tenant_context
 
 from send_core.audit.models import AuditAction
 from send_core.audit.services import record_event
-from tenants.models import Organisation, User
+from tenants.models import Membership, Organisation, User
 from tenants.roles import OrganisationKind
 
 from . import versions
 from .figures import compute_la_timeliness, compute_school_figures
-from .models import EhcTimeliness, RefreshRun, RefreshStatus, RefreshTrigger, ReportingToken, SchoolFigures
-from .permissions import can_manage_tokens
+from .models import (
+    REPORTING_KEY_MAX_DAYS,
+    EhcTimeliness,
+    RefreshRun,
+    RefreshStatus,
+    RefreshTrigger,
+    ReportingToken,
+    SchoolFigures,
+)
+from .permissions import TOKEN_MANAGERS, can_manage_tokens
 
 logger = logging.getLogger(__name__)
 
@@ -161,9 +169,21 @@ class NewToken:
     key: str  # shown once, never stored
 
 
+class ReportingKeyRefused(Exception):
+    """The key does not open this organisation's figures; the message says why, without giving anything away."""
+
+
 @transaction.atomic
-def create_reporting_token(*, organisation: Organisation, name: str, by: User, roles: frozenset[str]) -> NewToken:
-    """Make a key a BI tool can use to read this organisation's figures; only its hash is kept."""
+def create_reporting_token(
+    *,
+    organisation: Organisation,
+    name: str,
+    by: User,
+    roles: frozenset[str],
+    valid_days: int = REPORTING_KEY_MAX_DAYS,
+) -> NewToken:
+    """Make a key a BI tool can use to read this organisation's figures for `valid_days` (at most a year);
+    only its hash is kept."""
     if not can_manage_tokens(organisation, roles):
         raise PermissionDenied("Only the organisation's leaders can make reporting keys.")
     name = (name or "").strip()
@@ -171,7 +191,10 @@ def create_reporting_token(*, organisation: Organisation, name: str, by: User, r
         raise ValidationError({"name": "Enter what the key is for, for example “Power BI trust dashboard”."})
     if len(name) > 100:
         raise ValidationError({"name": "The name must be 100 characters or fewer."})
+    if not isinstance(valid_days, int) or not 1 <= valid_days <= REPORTING_KEY_MAX_DAYS:
+        raise ValidationError({"valid_days": f"A key can last from 1 to {REPORTING_KEY_MAX_DAYS} days."})
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = timezone.now()
     with schema_context("public"):
         token = ReportingToken.objects.create(
             organisation=organisation,
@@ -179,15 +202,54 @@ def create_reporting_token(*, organisation: Organisation, name: str, by: User, r
             prefix=key[: len(TOKEN_PREFIX) + 2],
             key_hash=hash_token(key),
             created_by=by,
+            created_at=now,
+            expires_at=now + datetime.timedelta(days=valid_days),
         )
         record_event(
             actor=by,
             action=AuditAction.CREATE,
             object_type="reporting_token",
             object_id=token.pk,
-            summary=f"Reporting key “{name}” made for {organisation.name}",
+            summary=f"Reporting key “{name}” made for {organisation.name}, for {valid_days} days",
         )
     return NewToken(token=token, key=key)
+
+
+def _leaders_memberships(organisation_id: int, kind: str):
+    return Membership.objects.filter(
+        organisation_id=organisation_id,
+        is_active=True,
+        user__is_active=True,
+        role__in=TOKEN_MANAGERS.get(kind, frozenset()),
+    )
+
+
+@transaction.atomic
+def revoke_keys_of_former_leader(*, user_id: int, organisation: Organisation) -> int:
+    """Revoke the live keys a person made here once they no longer lead the organisation; returns how many."""
+    if _leaders_memberships(organisation.pk, organisation.kind).filter(user_id=user_id).exists():
+        return 0
+    with schema_context("public"):
+        tokens = list(
+            ReportingToken.objects.select_for_update().filter(
+                organisation=organisation, created_by_id=user_id, revoked_at__isnull=True
+            )
+        )
+        for token in tokens:
+            _revoke_as_maker_left(token)
+    return len(tokens)
+
+
+def _revoke_as_maker_left(token: ReportingToken) -> None:
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    record_event(
+        actor=None,
+        action=AuditAction.UPDATE,
+        object_type="reporting_token",
+        object_id=token.pk,
+        summary=f"Reporting key “{token.name}” revoked: the person who made it no longer leads the organisation",
+    )
 
 
 @transaction.atomic
@@ -214,14 +276,52 @@ def revoke_reporting_token(
     return token
 
 
+def _long_date(moment: datetime.datetime) -> str:
+    return f"{moment.day} {moment:%B %Y}"
+
+
+NOT_VALID_HERE = "That reporting key is not valid here (it may have been revoked)."
+
+
+def check_reporting_key(key: str, organisation: Organisation) -> ReportingToken:
+    """The live token with this key for this organisation, marked as used; `ReportingKeyRefused` otherwise.
+
+    A key whose maker no longer leads the organisation is revoked here, when it is next used, if
+    the change of role did not revoke it already.
+    """
+    if not key.startswith(TOKEN_PREFIX):
+        raise ReportingKeyRefused(NOT_VALID_HERE)
+    with schema_context("public"), transaction.atomic():
+        token = (
+            ReportingToken.objects.select_for_update()
+            .filter(key_hash=hash_token(key), organisation=organisation, revoked_at__isnull=True)
+            .first()
+        )
+        if token is None:
+            raise ReportingKeyRefused(NOT_VALID_HERE)
+        now = timezone.now()
+        if token.expires_at <= now:
+            raise ReportingKeyRefused(
+                f"That reporting key expired on {_long_date(timezone.localtime(token.expires_at))}. "
+                "A leader of the organisation can make a new one."
+            )
+        maker_leads = (
+            token.created_by_id is not None
+            and _leaders_memberships(organisation.pk, organisation.kind).filter(user_id=token.created_by_id).exists()
+        )
+        if maker_leads:
+            ReportingToken.objects.filter(pk=token.pk).update(last_used_at=now)
+            return token
+        _revoke_as_maker_left(token)
+    # Refused after the block commits, so the key stays revoked.
+    raise ReportingKeyRefused(
+        "That reporting key has been revoked: the person who made it no longer leads the organisation."
+    )
+
+
 def token_for_key(key: str, organisation: Organisation) -> ReportingToken | None:
     """The live token with this key for this organisation, marked as used; None otherwise."""
-    if not key.startswith(TOKEN_PREFIX):
+    try:
+        return check_reporting_key(key, organisation)
+    except ReportingKeyRefused:
         return None
-    with schema_context("public"):
-        token = ReportingToken.objects.filter(
-            key_hash=hash_token(key), organisation=organisation, revoked_at__isnull=True
-        ).first()
-        if token is not None:
-            ReportingToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-    return token

@@ -51,8 +51,23 @@ def records_changed(sender, **kwargs) -> None:
     schedule_refresh_after_commit(tenant)
 
 
+def membership_changed(sender, instance, **kwargs) -> None:
+    """A person who is no longer one of an organisation's leaders loses the reporting keys they made there."""
+    if kwargs.get("raw"):
+        return
+    from .services import revoke_keys_of_former_leader
+
+    # Whatever the row says now (a role changed from SENCO to teacher is one save): the service
+    # asks whether the person still holds any leader's membership there.
+    revoke_keys_of_former_leader(user_id=instance.user_id, organisation=instance.organisation)
+
+
 def connect() -> None:
     from send_core.signals import records_changed_in_bulk
+    from tenants.models import Membership
+
+    post_save.connect(membership_changed, sender=Membership, dispatch_uid="reporting-keys-membership-saved")
+    post_delete.connect(membership_changed, sender=Membership, dispatch_uid="reporting-keys-membership-deleted")
 
     # Imports, toolkit changes and reviews write many rows at once, without post_save for each.
     records_changed_in_bulk.connect(records_changed, dispatch_uid="reporting-refresh-bulk")

@@ -29,7 +29,7 @@ from tenants.sessions import REFUSAL_MESSAGES, session_refusal
 
 from . import selectors, services, versions
 from .limits import limits_signature, validation_rules
-from .models import RefreshStatus, ReportingToken
+from .models import REPORTING_KEY_MAX_DAYS, RefreshStatus, ReportingToken
 from .permissions import can_manage_tokens
 from .schema import schema
 from .selectors import METRICS, ReportingScope, organisation_scope, scope_for
@@ -70,6 +70,10 @@ class ReportingGraphQLView(GraphQLView):
             formatted["message"] = "The query could not be answered. Try again later."
         return formatted
 
+    def json_encode(self, request, d, pretty=False):
+        # One form of every answer: `?pretty=1` must not give the same question a second, uncached answer.
+        return json.dumps(d, separators=(",", ":"))
+
     def get_response(self, request, data, show_graphiql=False):
         # Answers depend only on the aggregates, the caller's scope and the query: a repeated query
         # is served from the cache until any figure is refreshed (or a few minutes pass).
@@ -109,14 +113,14 @@ _graphql = ReportingGraphQLView.as_view()
 
 ANSWER_CACHE_SECONDS = 600
 # Part of every cache key: raise it when what an answer holds changes (e.g. the suppression rules).
-ANSWER_FORMAT = 2
+ANSWER_FORMAT = 3  # 3: month-end snapshots only, outside the school
 POST_BODY_ONLY = ("query", "variables", "operationName", "id")
 
 
 def _answer_key(request: HttpRequest, params: tuple | None) -> str | None:
     """The cache key of an answer, from the query, variables and operation actually executed."""
     scope: ReportingScope | None = getattr(request, "reporting_scope", None)
-    if scope is None or params is None or request.GET.get("pretty"):
+    if scope is None or params is None:
         return None
     query, variables, operation_name = params
     if variables is not None and not isinstance(variables, dict):
@@ -166,9 +170,10 @@ def graphql_for_tokens(request: HttpRequest) -> HttpResponse:
     kind, _, key = header.partition(" ")
     if kind.lower() != "bearer" or not key.strip():
         return _json_error("Send a reporting key as `Authorization: Bearer <key>`.", 401)
-    token = services.token_for_key(key.strip(), request.tenant)
-    if token is None:
-        return _json_error("That reporting key is not valid here (it may have been revoked).", 401)
+    try:
+        services.check_reporting_key(key.strip(), request.tenant)
+    except services.ReportingKeyRefused as refused:
+        return _json_error(str(refused), 401)
     request.reporting_scope = organisation_scope(request.tenant)
     return _graphql(request)
 
@@ -207,7 +212,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def _comparison_rows(scope: ReportingScope) -> list[dict]:
     schools = list(selectors.schools_in_scope(scope))
-    rows = {r.organisation_id: r for r in selectors.latest_rows([s.pk for s in schools])}
+    latest = selectors.sees_latest(scope)
+    rows = {r.organisation_id: r for r in selectors.latest_rows([s.pk for s in schools], latest=latest)}
     table = []
     for school in schools:
         row = rows.get(school.pk)
@@ -289,7 +295,7 @@ def _local_authority_dashboard(request: HttpRequest, scope: ReportingScope) -> H
 
 def _school_dashboard(request: HttpRequest, scope: ReportingScope) -> HttpResponse:
     school: Organisation = request.tenant
-    row = selectors.latest_rows([school.pk]).first()
+    row = selectors.latest_rows([school.pk], latest=selectors.sees_latest(scope)).first()
     served = selectors.serve(row) if row else None
     benchmarks = _benchmarks_for({school.phase}, scope).get(school.phase, {}) if school.phase else {}
     return render(
@@ -400,6 +406,9 @@ def download(request: HttpRequest, table: str) -> HttpResponse:
 
 # --- Reporting keys ----------------------------------------------------------------------------
 
+# How long a new key may last, offered on the keys page (a year at most, and by default).
+KEY_LIFETIMES = (("30", "30 days"), ("90", "3 months"), ("182", "6 months"), (str(REPORTING_KEY_MAX_DAYS), "1 year"))
+
 
 @require_http_methods(["GET", "POST"])
 def tokens(request: HttpRequest) -> HttpResponse:
@@ -409,11 +418,17 @@ def tokens(request: HttpRequest) -> HttpResponse:
     new_key = None
     errors: dict[str, list[str]] = {}
     name = ""
+    valid_days = str(REPORTING_KEY_MAX_DAYS)
     if request.method == "POST":
         name = request.POST.get("name", "")
+        valid_days = request.POST.get("valid_days", valid_days)
         try:
             made = services.create_reporting_token(
-                organisation=organisation, name=name, by=request.user, roles=request.roles
+                organisation=organisation,
+                name=name,
+                by=request.user,
+                roles=request.roles,
+                valid_days=int(valid_days) if valid_days.isdigit() and len(valid_days) < 6 else 0,
             )
         except ValidationError as error:
             errors = error.message_dict
@@ -428,6 +443,8 @@ def tokens(request: HttpRequest) -> HttpResponse:
             "new_key": new_key,
             "errors": errors,
             "name": name,
+            "valid_days": valid_days,
+            "lifetimes": KEY_LIFETIMES,
             "endpoint": request.build_absolute_uri("/api/reporting/graphql/"),
         },
         status=400 if errors else 200,

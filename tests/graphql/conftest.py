@@ -13,6 +13,8 @@ from django.utils import timezone
 from send_graphql.models import SchoolFigures
 
 TODAY = datetime.date.today()
+# The last month end that is over: the figures anyone outside a school is served (selectors.sees_latest).
+MONTH_END = TODAY.replace(day=1) - datetime.timedelta(days=1)
 
 
 @pytest.fixture(autouse=True)
@@ -45,7 +47,7 @@ def pupils(in_schema):
     return make
 
 
-def figures_row(organisation, *, on=TODAY, **values) -> SchoolFigures:
+def figures_row(organisation, *, on=MONTH_END, **values) -> SchoolFigures:
     defaults = {
         "phase": organisation.phase,
         "pupils_on_roll": 200,

@@ -15,7 +15,7 @@ from send_graphql.schema import schema
 from send_graphql.selectors import METRICS, _cells
 from send_graphql.services import create_reporting_token, hash_token, revoke_reporting_token
 
-from tests.graphql.conftest import TODAY, figures_row
+from tests.graphql.conftest import MONTH_END, TODAY, figures_row
 from tests.graphql.disclosure import small_cells_recovered
 
 pytestmark = pytest.mark.django_db
@@ -309,8 +309,9 @@ def test_benchmarks_appear_once_enough_schools_contribute(school_a, school_b, me
 
 
 def test_trend_gives_the_latest_figures_of_each_month(school_a, member, gql):
-    for days, k in ((70, 10), (40, 11), (5, 12)):
-        figures_row(school_a, on=TODAY - datetime.timedelta(days=days), sen_support=k)
+    for days, k in ((65, 10), (35, 11), (0, 12)):
+        figures_row(school_a, on=MONTH_END - datetime.timedelta(days=days), sen_support=k)
+    figures_row(school_a, on=TODAY, sen_support=13)  # this month is not over: not a point yet
     _, body = gql(
         member(school_a, "senco"),
         school_a,

@@ -13,7 +13,7 @@ from send_graphql.selectors import organisation_scope
 
 from tenants.models import Organisation
 from tenants.roles import OrganisationKind
-from tests.graphql.conftest import TODAY, figures_row
+from tests.graphql.conftest import MONTH_END, figures_row
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def _other_schools(n: int, *, start: int = 0, **fields) -> list[Organisation]:
     return made
 
 
-def _rows(schools, *, on=TODAY, **values):
+def _rows(schools, *, on=MONTH_END, **values):
     for i, school in enumerate(schools):
         figures_row(school, on=on, pupils_on_roll=200, sen_support=20 + i, **values)
 
@@ -69,7 +69,7 @@ def test_only_active_schools_with_recent_figures_contribute(school_a, member, gq
     user = member(school_a, "senco")
     _rows([school_a, *_other_schools(9)])
     _rows(_other_schools(3, start=20, is_active=False))
-    _rows(_other_schools(3, start=30), on=TODAY - datetime.timedelta(days=46))
+    _rows(_other_schools(3, start=30), on=MONTH_END - datetime.timedelta(days=46))
     _, body = gql(user, school_a, QUERY)
     assert body["data"]["benchmark"]["schools"] == 10
     # One school closed: fewer than 10 now (answers already cached may stand for a few minutes).

@@ -8,7 +8,7 @@ import io
 import pytest
 from send_graphql.models import RefreshRun, RefreshStatus, ReportingToken
 
-from tests.graphql.conftest import TODAY, figures_row
+from tests.graphql.conftest import MONTH_END, figures_row
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def test_the_trust_dashboard_compares_its_schools_with_tables_and_charts(
     assert html.count('data-chart="compare"') == 5 and 'data-chart="needs"' in html
     assert 'id="schools-table"' in html and 'id="needs-table"' in html and 'id="benchmarks-table"' in html
     assert "Fewer than 5" in html  # Birchwood's 3 pupils at SEN Support
-    assert html.count(TODAY.strftime("%-d %b %Y")) == 2  # "Figures on", for each school
+    assert html.count(MONTH_END.strftime("%-d %b %Y")) == 2  # "Figures on", for each school: the month end
     assert "<script>" not in html and "reporting/charts.js" in html
 
 
