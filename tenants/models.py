@@ -229,7 +229,11 @@ def validate_role_for_kind(role: str, kind: str) -> None:
 
 
 class Invitation(models.Model):
-    """An invitation to join an organisation in a role, accepted through a signed, expiring link."""
+    """An invitation to join an organisation in a role, accepted once through an expiring link.
+
+    The link's code is 256 random bits shown once; only its SHA-256 is kept (`token_hash`), so
+    neither the database nor SECRET_KEY is enough to make a working link.
+    """
 
     email = models.EmailField()
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
@@ -239,6 +243,8 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Empty only for invitations made before codes were random: their links no longer open.
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import logging
+import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -26,9 +27,6 @@ from .models import Domain, Invitation, Membership, Organisation, User, validate
 from .roles import OrganisationKind, Role, grantable_roles
 
 logger = logging.getLogger(__name__)
-
-INVITATION_SALT = "cairn.invitation"
-
 
 # --- The template schema -------------------------------------------------------------------
 
@@ -246,13 +244,17 @@ def invite_member(
 
         if role not in grantable_roles(roles_in(invited_by, organisation)):
             raise PermissionDenied(f"Your role here cannot invite someone as {Role(role).label}.")
+    code = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         email=email.strip().lower(),
         organisation=organisation,
         role=role,
         invited_by=invited_by,
         expires_at=timezone.now() + settings.CAIRN_INVITATION_MAX_AGE,
+        token_hash=_invitation_hash(code),
     )
+    # Known only now: it is kept nowhere but in the link given to the inviter.
+    invitation.code = code
     with schema_context(get_public_schema_name()):
         record_event(
             actor=invited_by,
@@ -265,21 +267,31 @@ def invite_member(
     return invitation
 
 
+def _invitation_hash(code: str) -> str:
+    return hashlib.sha256(code.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def invitation_token(invitation: Invitation) -> str:
-    return signing.dumps({"invitation": invitation.pk}, salt=INVITATION_SALT)
+    """The code for an invitation's link: only for one just made by invite_member (it is not stored)."""
+    code = getattr(invitation, "code", None)
+    if not code:
+        raise ValueError("An invitation's code is known only when it is made; make a new invitation.")
+    return code
 
 
 def invitation_from_token(token: str) -> Invitation:
     """The open invitation a link names; ValidationError with a reason a person understands."""
-    max_age = settings.CAIRN_INVITATION_MAX_AGE.total_seconds()
-    try:
-        payload = signing.loads(token, salt=INVITATION_SALT, max_age=max_age)
-    except signing.SignatureExpired:
-        raise ValidationError("This invitation link has expired. Ask for a new one.") from None
-    except signing.BadSignature:
-        raise ValidationError("This invitation link is not valid. Check you copied all of it.") from None
-    invitation = Invitation.objects.select_related("organisation").filter(pk=payload["invitation"]).first()
-    if invitation is None or not invitation.is_open:
+    token = (token or "").strip()
+    invitation = (
+        Invitation.objects.select_related("organisation").filter(token_hash=_invitation_hash(token)).first()
+        if 20 <= len(token) <= 100
+        else None
+    )
+    if invitation is None:
+        raise ValidationError("This invitation link is not valid. Check you copied all of it.")
+    if not invitation.is_open:
+        if invitation.accepted_at is None and invitation.revoked_at is None:
+            raise ValidationError("This invitation link has expired. Ask for a new one.")
         raise ValidationError("This invitation has already been used, withdrawn or has expired.")
     return invitation
 

@@ -67,6 +67,11 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
+            model_name="invitation",
+            name="token_hash",
+            field=models.CharField(blank=True, db_index=True, editable=False, max_length=64),
+        ),
+        migrations.AddField(
             model_name="user",
             name="has_authenticator",
             field=models.BooleanField(default=False, editable=False),

@@ -1,9 +1,12 @@
 """Invitations: signed, expiring links that add a membership once."""
 
+import hashlib
+import re
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils import timezone
@@ -49,16 +52,30 @@ def test_a_new_person_accepts_and_joins(public, school_a, member):
 def test_the_invitation_code_never_travels_in_an_address(public, member, client_for, school_a):
     senco = member(school_a, "senco")
     page = client_for(senco, school_a).post("/staff/", {"email": "ta@example.org", "role": "teaching_assistant"})
-    invitation = services.invite_member(organisation=school_a, email="t2@example.org", role="teacher", invited_by=None)
-    code = services.invitation_token(invitation)
     # The link puts the code after '#', which browsers never send to a server or write to a log.
-    assert f"/invitations/#{services.invitation_token(Invitation.objects.get(email='ta@example.org'))}" in (
-        page.content.decode()
-    )
+    [code] = re.findall(r"/invitations/#([A-Za-z0-9_-]+)", page.content.decode())
+    opened = _open(public, code)
+    assert opened.status_code == 200 and "Join Ashgrove Primary School" in opened.content.decode()
     # The old form of link, with the code in the path, is gone.
     assert public.get(f"/invitations/{code}/").status_code == 404
-    opened = public.get("/invitations/")
-    assert opened.status_code == 200 and code not in opened.content.decode()
+    page = public.get("/invitations/")
+    assert page.status_code == 200 and code not in page.content.decode()
+
+
+def test_a_link_forged_with_the_secret_key_opens_nothing(public, school_a):
+    invitation = services.invite_member(organisation=school_a, email="v@example.org", role="teacher", invited_by=None)
+    code = services.invitation_token(invitation)
+    # What links were before: the invitation's id signed with SECRET_KEY, which anyone holding it can make.
+    forged = signing.dumps({"invitation": invitation.pk}, salt="cairn.invitation")
+    response = _accept(
+        public, forged, full_name="Mallory", password="a-good-long-secret-7", password_again="a-good-long-secret-7"
+    )
+    assert response.status_code == 410 and "not valid" in response.content.decode()
+    assert not User.objects.filter(email="v@example.org").exists()
+    # Only the code's hash is kept.
+    invitation.refresh_from_db()
+    assert invitation.token_hash == hashlib.sha256(code.encode()).hexdigest()
+    assert not Invitation.objects.filter(token_hash__contains=code).exists()
 
 
 def test_an_existing_person_accepts_with_their_password(public, school_a, member):
@@ -97,7 +114,7 @@ def test_an_expired_invitation_says_so(public, school_a):
     assert response.status_code == 410
 
 
-def test_a_tampered_link_is_refused():
+def test_a_tampered_link_is_refused(db):
     with pytest.raises(ValidationError) as error:
         services.invitation_from_token("eyJpbnZpdGF0aW9uIjoxfQ:tampered:sig")
     assert "not valid" in error.value.messages[0]
