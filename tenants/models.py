@@ -6,6 +6,8 @@ organisations; a child's records never live here.
 
 from __future__ import annotations
 
+import os
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -33,6 +35,11 @@ class Phase(models.TextChoices):
     ALL_THROUGH = "all_through", "All-through"
     SPECIAL = "special", "Special"
     ALTERNATIVE_PROVISION = "ap", "Alternative provision"
+
+
+def new_key_salt() -> bytes:
+    """32 random bytes, the organisation's own salt in deriving its key (send_core.crypto)."""
+    return os.urandom(32)
 
 
 # Year groups as the school census codes them, youngest first: a school's age range is two of these.
@@ -79,6 +86,12 @@ class Organisation(TenantMixin):
     toolkit = models.CharField(max_length=50, blank=True)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Mixed into this organisation's key, so an organisation created later under a reused schema
+    # name cannot open what an off-boarded one left behind (send_core.crypto).
+    key_salt = models.BinaryField(default=new_key_salt, editable=False)
+    # True only for organisations older than key_salt, until `manage.py rewrap_keys` has moved
+    # every key they held wrapped the old, unsalted way.
+    reads_unsalted_keys = models.BooleanField(default=False, editable=False)
 
     # Schemas are cloned from the template by tenants.services.provision_organisation.
     auto_create_schema = False

@@ -27,6 +27,7 @@ from send_core.audit.models import AuditAction
 from send_core.audit.services import record_cross_organisation_event, record_event
 from send_core.crypto import DocumentRefused, delete_stored
 from send_core.exchange import message_acknowledged
+from send_core.services.rewrapping import RewrapCount, rewrap_column
 from send_core.uploads import document_max_bytes, too_large_message
 from tenants.models import Organisation, User
 
@@ -655,3 +656,22 @@ def sweep_orphan_documents(*, older_than: timedelta = timedelta(days=1), storage
     if removed:
         logger.info("Removed %s exchange file(s) that no envelope refers to", removed)
     return removed
+
+
+def rewrap_exchange_keys(organisation: Organisation) -> RewrapCount:
+    """Move `organisation`'s copies of envelope and document keys to the current master key.
+
+    Its copies are the sender's side of what it sent and the recipient's side of what it
+    received; the other party's copies are re-wrapped when that organisation's turn comes.
+    """
+    count = RewrapCount()
+    schema_name = organisation.schema_name
+    with schema_context(get_public_schema_name()):
+        for queryset, field_name in (
+            (Envelope.objects.filter(sender=organisation), "wrapped_key_sender"),
+            (Envelope.objects.filter(recipient=organisation), "wrapped_key_recipient"),
+            (EnvelopeDocument.objects.filter(envelope__sender=organisation), "wrapped_key_sender"),
+            (EnvelopeDocument.objects.filter(envelope__recipient=organisation), "wrapped_key_recipient"),
+        ):
+            count.add(rewrap_column(queryset, field_name, schema_name))
+    return count

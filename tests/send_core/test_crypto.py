@@ -34,6 +34,10 @@ from send_core.crypto import (
 )
 from send_core.uploads import ALLOWED_DOCUMENT_TYPES
 
+# Keys are salted per organisation, looked up in the public schema (these schema names have no
+# organisation, so they are the unsalted case that the RFC 5869 check below pins).
+pytestmark = pytest.mark.django_db
+
 MASTER_KEY = "test master key: not for production use, ever"
 SCHEMA_A = "org_ashgrove"
 SCHEMA_B = "org_birchwood"
@@ -99,9 +103,9 @@ class AnyType(dict):
 # --- Keys --------------------------------------------------------------------------------
 
 
-def _rfc5869_hkdf_sha256(ikm: bytes, info: bytes, length: int = 32) -> bytes:
+def _rfc5869_hkdf_sha256(ikm: bytes, info: bytes, length: int = 32, salt: bytes = b"\x00" * 32) -> bytes:
     """RFC 5869 written out with the standard library, to pin the derivation independently."""
-    prk = hmac.new(b"\x00" * 32, ikm, hashlib.sha256).digest()
+    prk = hmac.new(salt, ikm, hashlib.sha256).digest()
     okm, block, counter = b"", b"", 1
     while len(okm) < length:
         block = hmac.new(prk, block + info + bytes([counter]), hashlib.sha256).digest()
@@ -110,12 +114,23 @@ def _rfc5869_hkdf_sha256(ikm: bytes, info: bytes, length: int = 32) -> bytes:
     return okm[:length]
 
 
-def test_organisation_key_is_hkdf_sha256_of_the_master_key_and_schema():
+def test_organisation_key_is_hkdf_sha256_of_the_master_key_the_organisations_salt_and_schema():
+    from tenants.models import Organisation
+
+    salt = bytes(Organisation.objects.get(schema_name=SCHEMA_A).key_salt)
+    assert len(salt) == 32
     key = organisation_key(SCHEMA_A)
     assert len(key) == 32
-    assert key == _rfc5869_hkdf_sha256(MASTER_KEY.encode(), b"cairn/organisation-key/v1/" + SCHEMA_A.encode())
+    assert key == _rfc5869_hkdf_sha256(
+        MASTER_KEY.encode(), b"cairn/organisation-key/v1/" + SCHEMA_A.encode(), salt=salt
+    )
     assert organisation_key(SCHEMA_A) == key
     assert organisation_key(SCHEMA_B) != key
+
+
+def test_a_schema_that_is_no_organisations_has_no_salt():
+    # The exchange's storage namespace: HKDF with no salt (RFC 5869: a string of zeros).
+    assert organisation_key("exchange") == _rfc5869_hkdf_sha256(MASTER_KEY.encode(), b"cairn/organisation-key/v1/exchange")
 
 
 def test_organisation_key_changes_with_the_master_key(settings):
@@ -609,3 +624,98 @@ def test_any_text_without_nul_is_accepted_as_text(text, shared_storage):
         assert read_back(blob, shared_storage) == data
     finally:
         delete_stored(blob.storage_name, storage=shared_storage)
+
+
+# --- Chunks from another file, under the same data key --------------------------------------
+
+
+def test_a_chunk_from_another_file_under_the_same_key_is_refused(storage, media, monkeypatch):
+    # Each document normally has its own key; force two to share one, so only the nonce prefix
+    # and the header in the associated data tell their chunks apart.
+    shared = bytes(range(32))
+    monkeypatch.setattr(crypto.AESGCM, "generate_key", staticmethod(lambda bit_length: shared))
+    first = store(text_of(200 * 1024), storage)
+    second = store(text_of(200 * 1024), storage)
+    assert unwrap_key(first.wrapped_key, SCHEMA_A) == unwrap_key(second.wrapped_key, SCHEMA_A) == shared
+    donor = (media / second.storage_name).read_bytes()
+
+    def swap_in_the_same_chunk_of_the_other_file(data):
+        data[block(1)] = donor[block(1)]  # same index, same plaintext, same key
+        return data
+
+    tamper(media, first, swap_in_the_same_chunk_of_the_other_file)
+    with pytest.raises(DocumentIntegrityError):
+        verify_stored(first.storage_name, first.wrapped_key, first.sha256, schema_name=SCHEMA_A, storage=storage)
+
+
+# --- Master keys, key ids and the legacy wrapping ------------------------------------------
+
+NEW_MASTER_KEY = "the next master key, after rotation: not for production use either"
+
+
+def _key_id(master: str) -> bytes:
+    return _rfc5869_hkdf_sha256(master.encode(), b"cairn/master-key-id/v1", length=8)
+
+
+def _legacy_wrap(data_key: bytes, schema: str, master: str = MASTER_KEY) -> bytes:
+    """Format 1, as Cairn wrote it before key ids and salts, computed here from its description."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    kek = _rfc5869_hkdf_sha256(master.encode(), b"cairn/organisation-key/v1/" + schema.encode())
+    nonce = bytes(12)
+    return b"\x01" + nonce + AESGCM(kek).encrypt(nonce, data_key, b"cairn/data-key/v1/" + schema.encode())
+
+
+def test_a_wrapped_key_names_the_master_key_it_was_wrapped_under():
+    wrapped = wrap_key(bytes(32), SCHEMA_A)
+    assert wrapped[:1] == b"\x02"
+    assert wrapped[1:9] == _key_id(MASTER_KEY)
+    assert crypto.wrapped_key_id(wrapped) == _key_id(MASTER_KEY).hex()
+    assert len(wrapped) == 1 + 8 + 12 + 32 + 16
+
+
+def test_after_rotation_old_keys_are_read_by_id_and_new_ones_use_the_new_key(settings):
+    data_key = bytes(range(32))
+    old = wrap_key(data_key, SCHEMA_A)
+    settings.CAIRN_MASTER_KEY, settings.CAIRN_MASTER_KEYS_OLD = NEW_MASTER_KEY, [MASTER_KEY]
+    assert unwrap_key(old, SCHEMA_A) == data_key
+    assert crypto.needs_rewrap(old)
+    new = crypto.rewrap_key(old, SCHEMA_A)
+    assert new[1:9] == _key_id(NEW_MASTER_KEY)
+    assert not crypto.needs_rewrap(new)
+    settings.CAIRN_MASTER_KEYS_OLD = []
+    assert unwrap_key(new, SCHEMA_A) == data_key
+    with pytest.raises(DocumentIntegrityError, match=_key_id(MASTER_KEY).hex()):
+        unwrap_key(old, SCHEMA_A)
+
+
+def test_a_legacy_key_is_read_only_by_an_organisation_that_existed_before_the_salt(school_a):
+    from tenants.models import Organisation
+
+    data_key = bytes(range(32))
+    legacy = _legacy_wrap(data_key, school_a.schema_name)
+    assert crypto.wrapped_key_id(legacy) == crypto.LEGACY_KEY_ID
+    assert crypto.needs_rewrap(legacy)
+    # Created after the salt: it never held a legacy key, so it reads none.
+    with pytest.raises(DocumentIntegrityError):
+        unwrap_key(legacy, school_a.schema_name)
+    Organisation.objects.filter(pk=school_a.pk).update(reads_unsalted_keys=True)
+    assert unwrap_key(legacy, school_a.schema_name) == data_key
+    # Still another organisation's key elsewhere.
+    Organisation.objects.filter(schema_name=SCHEMA_B).update(reads_unsalted_keys=True)
+    with pytest.raises(DocumentIntegrityError):
+        unwrap_key(legacy, SCHEMA_B)
+
+
+def test_a_legacy_key_is_read_under_an_older_master_key(settings, school_a):
+    from tenants.models import Organisation
+
+    Organisation.objects.filter(pk=school_a.pk).update(reads_unsalted_keys=True)
+    legacy = _legacy_wrap(bytes(32), school_a.schema_name, master=MASTER_KEY)
+    settings.CAIRN_MASTER_KEY, settings.CAIRN_MASTER_KEYS_OLD = NEW_MASTER_KEY, [MASTER_KEY]
+    assert unwrap_key(legacy, school_a.schema_name) == bytes(32)
+
+
+def test_each_organisation_gets_its_own_random_salt(school_a, school_b):
+    assert len(bytes(school_a.key_salt)) == 32
+    assert bytes(school_a.key_salt) != bytes(school_b.key_salt)
