@@ -94,12 +94,54 @@ def _scrub_frames(frames: list[dict]) -> list[dict]:
     return [{k: v for k, v in frame.items() if k in ALLOWED_FRAME_KEYS} for frame in frames]
 
 
+# A mechanism says how the exception was caught; its `data` can carry what the catcher held.
+ALLOWED_MECHANISM_KEYS = frozenset({"type", "handled", "synthetic", "exception_id", "parent_id", "source"})
+# What a span may keep: where it ran and how long, never the values it worked on.
+ALLOWED_SPAN_KEYS = frozenset(
+    {"span_id", "parent_span_id", "trace_id", "op", "description", "start_timestamp", "timestamp", "status", "origin"}
+)
+ALLOWED_SPAN_DATA = frozenset({"thread.id", "thread.name", "db.system", "http.response.status_code", "code.function"})
+_FINGERPRINT_PART = re.compile(r"\{\{ ?[a-z_.]+ ?\}\}|[a-z_][a-z0-9_.:-]*")
+_QUERY = re.compile(r"\?.*", re.DOTALL)  # a query string runs to the end of an address
+_PATH_PART = re.compile(r"\{[a-z_]+\}|[a-z][a-z0-9_-]*|")
+
+
+def scrub_transaction_name(name: str) -> str:
+    """A transaction name as a route: no query string, and any address part that is not a plain
+    word (an id, a UPN, a date, a name) replaced by `{value}`."""
+    name = _QUERY.sub("", scrub_text(name))
+    if "/" not in name:
+        return name if _FINGERPRINT_PART.fullmatch(name) else FILTERED  # a task or function name
+    return "/".join(part if _PATH_PART.fullmatch(part) else "{value}" for part in name.split("/"))
+
+
+def _scrub_spans(spans: list) -> list[dict]:
+    clean = []
+    for span in spans:
+        if not isinstance(span, dict):
+            continue
+        kept = {k: v for k, v in span.items() if k in ALLOWED_SPAN_KEYS}
+        if isinstance(kept.get("description"), str):
+            kept["description"] = _QUERY.sub("?" + FILTERED, scrub_text(kept["description"]))
+        data = span.get("data") or {}
+        kept["data"] = {k: v for k, v in data.items() if k in ALLOWED_SPAN_DATA}
+        clean.append(scrub_recursive(kept, ""))
+    return clean
+
+
+def _scrub_trace_context(trace: dict) -> dict:
+    return _scrub_spans([trace])[0]
+
+
 def _scrub_exception(exception: dict) -> dict:
     values = []
     for value in exception.get("values", []):
         # The message itself is dropped: it can name a child ("Could not save Amelia …") in ways
         # no pattern can catch. The type and the frames say where it failed.
-        clean = {"type": value.get("type"), "module": value.get("module"), "mechanism": value.get("mechanism")}
+        mechanism = value.get("mechanism")
+        if isinstance(mechanism, dict):
+            mechanism = {k: v for k, v in mechanism.items() if k in ALLOWED_MECHANISM_KEYS}
+        clean = {"type": value.get("type"), "module": value.get("module"), "mechanism": mechanism}
         if value.get("stacktrace"):
             clean["stacktrace"] = {"frames": _scrub_frames(value["stacktrace"].get("frames", []))}
         values.append({k: v for k, v in clean.items() if v is not None})
@@ -112,11 +154,28 @@ def scrub_event(event: dict[str, Any], hint: dict | None = None) -> dict[str, An
     if "exception" in clean:
         clean["exception"] = _scrub_exception(clean["exception"])
     if "contexts" in clean:
-        clean["contexts"] = scrub_recursive({k: v for k, v in clean["contexts"].items() if k in ALLOWED_CONTEXTS})
+        contexts = {k: v for k, v in (clean["contexts"] or {}).items() if k in ALLOWED_CONTEXTS}
+        if isinstance(contexts.get("trace"), dict):
+            contexts["trace"] = _scrub_trace_context(contexts["trace"])
+        celery = contexts.pop("celery", None)
+        clean["contexts"] = scrub_recursive(contexts)
+        if isinstance(celery, dict) and celery.get("task_name"):
+            # Celery's context can list the task's arguments; only the task's name stays.
+            clean["contexts"]["celery"] = {"task_name": scrub_transaction_name(str(celery["task_name"]))}
     tags = clean.get("tags") or {}
     clean["tags"] = scrub_recursive({k: v for k, v in tags.items() if k in {"organisation", "url_name", "transaction"}})
+    if "transaction" in clean["tags"]:
+        clean["tags"]["transaction"] = scrub_transaction_name(str(tags["transaction"]))
     if "transaction" in clean:
-        clean["transaction"] = scrub_text(str(clean["transaction"]))
+        clean["transaction"] = scrub_transaction_name(str(clean["transaction"]))
+    if "spans" in clean:
+        clean["spans"] = _scrub_spans(clean["spans"] or [])
+    if "fingerprint" in clean:
+        # `{{ default }}` and code names group events; anything else could be a value.
+        clean["fingerprint"] = [
+            part if isinstance(part, str) and _FINGERPRINT_PART.fullmatch(part) else FILTERED
+            for part in clean["fingerprint"] or []
+        ]
     return clean
 
 
@@ -125,7 +184,9 @@ def scrub_breadcrumb(crumb: dict, hint: dict | None = None) -> dict | None:
     return {"category": crumb.get("category"), "level": crumb.get("level"), "timestamp": crumb.get("timestamp")}
 
 
-def init_sentry(dsn: str, *, environment: str, transport: Any = None) -> None:
+def init_sentry(dsn: str, *, environment: str, transport: Any = None, traces_sample_rate: float = 0.0) -> None:
+    """Start Sentry in this process (web, worker or beat: settings call it in each), scrubbing every
+    error and transaction it sends."""
     sentry_sdk.init(
         dsn=dsn,
         environment=environment,
@@ -137,7 +198,7 @@ def init_sentry(dsn: str, *, environment: str, transport: Any = None) -> None:
         before_send=scrub_event,
         before_send_transaction=scrub_event,
         before_breadcrumb=scrub_breadcrumb,
-        traces_sample_rate=0.0,
+        traces_sample_rate=traces_sample_rate,
         transport=transport,
     )
 

@@ -355,6 +355,7 @@ CAIRN_REPORTING_BENCHMARK_MIN_SCHOOLS = int(env("CAIRN_REPORTING_BENCHMARK_MIN_S
 
 # --- Sentry: nothing personal leaves -------------------------------------------------------
 SENTRY_DSN = env("SENTRY_DSN")
+SENTRY_TRACES_SAMPLE_RATE = float(env("SENTRY_TRACES_SAMPLE_RATE", "0"))
 
 LOGGING = {
     "version": 1,
@@ -412,4 +413,5 @@ CAIRN_MASTER_KEY = env("CAIRN_MASTER_KEY") or SECRET_KEY
 if SENTRY_DSN:
     from send_platform.sentry import init_sentry
 
-    init_sentry(SENTRY_DSN, environment=CAIRN_ENV)
+    # Traces are scrubbed like errors (spans, transaction names), so sampling them is safe.
+    init_sentry(SENTRY_DSN, environment=CAIRN_ENV, traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE)
