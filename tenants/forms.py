@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
-from .models import Organisation, Phase
+from .models import YEAR_GROUPS, Organisation, Phase
 from .roles import ROLES_BY_KIND, OrganisationKind, Role, grantable_roles
 
 
@@ -86,6 +86,13 @@ class ProvisionForm(forms.Form):
     la_code = forms.CharField(label="LA code", required=False, max_length=3)
     establishment_number = forms.CharField(label="Establishment number", required=False, max_length=4)
     phase = forms.ChoiceField(label="Phase", required=False, choices=[("", "Not a school")] + list(Phase.choices))
+    # The school's age range says which year group moves phase, and so its EHC plans' transfer dates.
+    first_year_group = forms.ChoiceField(
+        label="Youngest year group", required=False, choices=[("", "The usual for its phase")] + list(YEAR_GROUPS)
+    )
+    last_year_group = forms.ChoiceField(
+        label="Oldest year group", required=False, choices=[("", "The usual for its phase")] + list(YEAR_GROUPS)
+    )
     local_authority = forms.ModelChoiceField(
         label="Local authority",
         required=False,

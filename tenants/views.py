@@ -254,7 +254,7 @@ def operator_organisations(request: HttpRequest) -> HttpResponse:
     form = ProvisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        for key in ("urn", "la_code", "establishment_number", "phase"):
+        for key in ("urn", "la_code", "establishment_number", "phase", "first_year_group", "last_year_group"):
             data[key] = data.get(key) or ""
         try:
             result = services.provision_organisation(invited_by=request.user, **data)
