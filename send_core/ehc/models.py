@@ -401,6 +401,8 @@ class AnnualReview(TimestampedModel):
     la_decision = models.CharField("LA's decision", max_length=10, choices=ReviewRecommendation.choices, blank=True)
     la_decided_on = models.DateField(null=True, blank=True)
     la_reasons = models.TextField(blank=True)
+    # Reg 22(2): the amendments the LA proposes, served with its decision to amend.
+    la_proposed_amendments = models.TextField("amendments the LA proposes", blank=True)
     # Envelopes from the LA in the review's thread already applied here (decision, amended plan).
     applied_envelope_ids = models.JSONField(default=list, blank=True)
 

@@ -1196,6 +1196,7 @@ def take_in_annual_review_decision(review: AnnualReview, *, user: Any) -> bool:
                 review.la_decision = decision if decision in ReviewRecommendation.values else ""
                 review.la_decided_on = _date(opened.payload, "decided_on")
                 review.la_reasons = str(opened.payload.get("reasons", ""))
+                review.la_proposed_amendments = str(opened.payload.get("proposed_amendments", ""))
                 review.status = AnnualReviewStatus.DECIDED
                 if review.la_decision == ReviewRecommendation.CEASE and review.plan_id:
                     EhcPlan.objects.filter(pk=review.plan_id).update(status=EhcPlanStatus.CEASED)

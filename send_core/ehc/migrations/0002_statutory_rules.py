@@ -18,6 +18,11 @@ class Migration(migrations.Migration):
             field=models.TextField(blank=True, verbose_name='preparing for adulthood'),
         ),
         migrations.AddField(
+            model_name='annualreview',
+            name='la_proposed_amendments',
+            field=models.TextField(blank=True, verbose_name='amendments the LA proposes'),
+        ),
+        migrations.AddField(
             model_name='caseannualreview',
             name='amendment_notice_on',
             field=models.DateField(blank=True, null=True, verbose_name='notice of proposed amendments served on'),

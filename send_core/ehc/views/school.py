@@ -330,6 +330,9 @@ def annual_review(request: HttpRequest, review_id: int) -> HttpResponse:
         report_due=reviews.review_report_due(review.meeting_on),
         unread=selectors.unread_in_thread(review.envelope_id, review.applied_envelope_ids, organisation=request.tenant),
         decision_due=reviews.review_decision_due(review.meeting_on),
+        representations_end=(
+            reviews.amendment_representations_end(review.la_decided_on) if review.la_decided_on else None
+        ),
     )
     return form_page(request, TEMPLATES + "annual_review.html", context, form)
 

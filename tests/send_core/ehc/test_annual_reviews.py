@@ -75,7 +75,9 @@ def test_year_5_and_6_reviews_must_invite_the_secondary_senco(in_schema, school_
         assert review.secondary_senco_invited == "Ms Patel, Cedar High School"
 
 
-def test_a_review_goes_to_the_la_is_decided_and_the_decision_comes_back(in_schema, school_a, la, people):
+def test_a_review_goes_to_the_la_is_decided_and_the_decision_comes_back(
+    in_schema, school_a, school_b, la, people, client_for
+):
     today = timezone.localdate()
     with in_schema(school_a):
         pupil = pupil_with_plan()
@@ -120,6 +122,15 @@ def test_a_review_goes_to_the_la_is_decided_and_the_decision_comes_back(in_schem
         assert services.take_in_annual_review_decision(review, user=people.senco)
         review.refresh_from_db()
         assert (review.status, review.la_decision, review.la_reasons) == ("decided", "amend", "Agreed with the school.")
+        # The proposed amendments came with the decision (Reg 22(2)), and the school sees them.
+        assert review.la_proposed_amendments == "Section F: three 1:1 sessions a week."
+    page = client_for(people.senco, school_a).get(f"/annual-reviews/{review.pk}/").content.decode()
+    assert "Section F: three 1:1 sessions a week." in page
+    # 15 days beginning with the day of the notice: the family can comment until day + 14.
+    assert f"comment until {today + datetime.timedelta(days=14):%-d %B %Y}" in page
+    refused = client_for(people.senco_b, school_b).get(f"/annual-reviews/{review.pk}/")
+    assert refused.status_code == 404 and "three 1:1 sessions" not in refused.content.decode()
+    with in_schema(school_a):
         assert not services.take_in_annual_review_decision(review, user=people.senco)
 
 
