@@ -1,8 +1,8 @@
 """Master-key rotation: every wrapped key Cairn holds, moved to the current master key.
 
-The keys live in three places: each organisation's schema (documents, held MIS imports), the
-public schema (each side's copy of an exchange envelope's and document's key) and the sealed
-off-boarding exports in the data folder. This module sits above all three (exchange code may
+The keys live in four places: each organisation's schema (documents, held MIS imports), the
+public schema (each side's copy of an exchange envelope's and document's key, and people's
+authenticator apps) and the sealed off-boarding exports in the data folder. This module sits above all three (exchange code may
 use the SEND core, not the reverse). `python manage.py rewrap_keys` runs it and prints its lines.
 
 Safe to run again at any time: rows and files already under the current key are counted and
@@ -17,15 +17,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
-from django_tenants.utils import get_public_schema_name, schema_exists, tenant_context
+from django_tenants.utils import get_public_schema_name, schema_context, schema_exists, tenant_context
 
 from integrations.exchange.services import rewrap_exchange_keys
 from send_core.audit.models import AuditAction
 from send_core.audit.services import record_event
 from send_core.crypto import current_master_key, master_keys
-from send_core.services.rewrapping import RewrapCount, rewrap_school_keys
+from send_core.services.rewrapping import RewrapCount, rewrap_column, rewrap_school_keys
+from tenants.authenticators import AUTHENTICATOR_NAMESPACE
 from tenants.exports import ExportUnreadable, rewrap_export
-from tenants.models import Organisation
+from tenants.models import AuthenticatorDevice, Organisation
 
 
 def rewrap_organisation(organisation: Organisation) -> dict[str, RewrapCount]:
@@ -50,6 +51,12 @@ def rewrap_organisation(organisation: Organisation) -> dict[str, RewrapCount]:
                 detail={name: vars(count) for name, count in counts.items()},
             )
     return counts
+
+
+def rewrap_authenticators() -> RewrapCount:
+    """People's authenticator apps: their secrets' keys are wrapped in a namespace of their own."""
+    with schema_context(get_public_schema_name()):
+        return rewrap_column(AuthenticatorDevice.objects.all(), "wrapped_key", AUTHENTICATOR_NAMESPACE)
 
 
 def rewrap_exports(export_dir: Path) -> RewrapCount:
@@ -78,6 +85,9 @@ def rewrap_all_keys(write: Callable[[str], None] = print) -> RewrapCount:
             total.add(count)
         detail = "; ".join(f"{name}: {count}" for name, count in counts.items())
         write(f"[{number}/{len(organisations)}] {organisation.schema_name} ({organisation.name}): {detail}")
+    authenticators = rewrap_authenticators()
+    total.add(authenticators)
+    write(f"Authenticator apps: {authenticators}")
     exports = rewrap_exports(Path(settings.DATA_DIR) / "exports")
     total.add(exports)
     write(f"Off-boarding exports: {exports}")

@@ -17,6 +17,7 @@ from integrations.exchange import services as exchange
 from send_core import crypto
 from send_core.models import Document
 from send_core.services.documents import upload_document
+from tenants.authenticators import device_secret, new_device
 from tenants.exports import read_export, write_export
 from tenants.models import Organisation
 from tests.send_core.factories import PupilFactory
@@ -119,6 +120,8 @@ def test_rotation_moves_every_key_then_the_old_master_key_can_go(
         sent_by=senco_a,
     )
     export = write_export(data_dir / "exports" / "closed-school.cairn-export", {"records": ["marker 6622"]})
+    device = new_device(senco_a)
+    secret = device_secret(device)
 
     _rotate(settings)
     output = _rewrap()
@@ -128,6 +131,7 @@ def test_rotation_moves_every_key_then_the_old_master_key_can_go(
     assert "exchange keys: 2 re-wrapped" in output  # the envelope's and its document's, on each side
     assert f"{school_b.schema_name} ({school_b.name}): documents: 1 re-wrapped" in output
     assert "Off-boarding exports: 1 re-wrapped, 0 already current" in output
+    assert "Authenticator apps: 1 re-wrapped, 0 already current" in output
     assert "COULD NOT BE OPENED" not in output
 
     # The old key is no longer needed by anything.
@@ -151,6 +155,8 @@ def test_rotation_moves_every_key_then_the_old_master_key_can_go(
         )
     )
     assert read_export(export) == {"records": ["marker 6622"]}
+    device.refresh_from_db()
+    assert device_secret(device) == secret
 
     # Every legacy key of school B has moved, so it stops reading that wrapping altogether.
     school_b.refresh_from_db()
