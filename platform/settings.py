@@ -7,6 +7,7 @@ Production (`CAIRN_ENV=production`) refuses to start unless the unsafe defaults 
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from datetime import timedelta
@@ -202,11 +203,21 @@ OTP_TOTP_ISSUER = "Cairn"
 CAIRN_INVITATION_MAX_AGE = timedelta(days=int(env("CAIRN_INVITATION_DAYS", "7")))
 CAIRN_HANDOFF_MAX_AGE = timedelta(seconds=60)
 
-# Failed sign-ins: five per account and address, then a 15-minute cool-off.
+# Failed sign-ins: five per account, then a pause of 1 minute doubling to at most 15, which the
+# account's owner passes from an address they have signed in from before (send_platform/sign_in_limits.py).
 AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = timedelta(minutes=15)  # the longest pause: failures older than this are forgotten
+AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_USERNAME_FORM_FIELD = "email"
+AXES_USERNAME_CALLABLE = "send_platform.sign_in_limits.username_of"
+AXES_HANDLER = "send_platform.sign_in_limits.SignInThrottle"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The client's address comes from X-Forwarded-For only when the request came from one of these
+# proxies (addresses or CIDR ranges, comma-separated); otherwise it is the connecting address.
+CAIRN_TRUSTED_PROXIES = [
+    str(ipaddress.ip_network(p.strip(), strict=False)) for p in (env("CAIRN_TRUSTED_PROXIES", "") or "").split(",") if p.strip()
+]
+AXES_CLIENT_IP_CALLABLE = "send_platform.sign_in_limits.client_address"
 AXES_LOCKOUT_TEMPLATE = "errors/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
