@@ -95,6 +95,9 @@ def production_secret_problems(secret_key: str | None, master_key: str | None) -
     problems = secret_problems("SECRET_KEY", secret_key) + secret_problems("CAIRN_MASTER_KEY", master_key)
     if secret_key and master_key and secret_key == master_key:
         problems.append("CAIRN_MASTER_KEY must differ from SECRET_KEY")
+    if master_key and "," in master_key:
+        # It could not be listed in CAIRN_MASTER_KEYS_OLD (comma-separated) when it is rotated out.
+        problems.append("CAIRN_MASTER_KEY must not contain a comma")
     return problems
 
 

@@ -131,6 +131,12 @@ def test_production_refuses_a_master_key_equal_to_the_secret_key():
     _refused(result, "CAIRN_MASTER_KEY", "must differ from SECRET_KEY", value)
 
 
+def test_production_refuses_a_master_key_that_could_not_be_listed_as_an_old_key_later():
+    value = secrets.token_urlsafe(40) + "," + secrets.token_urlsafe(40)
+    result = _load_settings(dict(SAFE_PRODUCTION, CAIRN_MASTER_KEY=value))
+    _refused(result, "CAIRN_MASTER_KEY", "must not contain a comma", value)
+
+
 def test_an_old_master_key_may_be_weak_but_not_the_current_one():
     # A site moving off a weak key keeps it as an old key until `rewrap_keys` has run.
     weak = _compose_value("CAIRN_MASTER_KEY")
