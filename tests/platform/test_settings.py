@@ -156,7 +156,14 @@ def test_refusing_to_start_never_starts_the_embedded_database(tmp_path):
     assert "SECRET_KEY is not random enough" in result.stderr
     assert "DATABASE_URL must point at a managed PostgreSQL" in result.stderr
     assert not (data_dir / "pg").exists()
+    assert [path for path in data_dir.rglob("*") if path.is_file()] == []  # no database, no key file
     assert "pgserver" not in result.stderr
+    # And no PostgreSQL left running over that folder.
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            assert str(data_dir).encode() not in cmdline.read_bytes()
+        except OSError:  # the process ended while we looked
+            continue
 
 
 def test_a_generated_key_passes_the_check():
