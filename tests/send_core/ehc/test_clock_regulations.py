@@ -260,3 +260,19 @@ def test_nursery_years_and_the_last_school_year():
 def test_a_young_person_from_the_day_after_the_school_leaving_date(born, young_person_from):
     # CFA 2014 s83(2) with Education Act 1996 s8(3): compulsory school age ends on the last Friday in June.
     assert clock.young_person_from(born) == young_person_from
+
+
+def test_each_milestone_is_named_for_the_caseworker():
+    got = dates(D(2026, 2, 2))
+    assert [item.key for item in clock.assessment_deadlines(D(2026, 2, 2))] == [
+        "decision",
+        "no_plan",
+        "draft_plan",
+        "final_plan",
+    ]
+    assert got["decision"].label == "Decide whether to assess"
+    assert got["no_plan"].label == "Notice if no plan will be made"
+    assert got["draft_plan"].label == "Issue the draft plan (Cairn's target, not a statutory date)"
+    assert got["final_plan"].label == "Issue the final plan"
+    with pytest.raises(KeyError, match="nothing"):
+        clock.deadline(clock.assessment_deadlines(D(2026, 2, 2)), "nothing")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from send_core.ehc import reviews
 
@@ -106,3 +108,16 @@ def test_preparing_for_adulthood_from_year_9(nc_year, covers):
 @pytest.mark.parametrize(("nc_year", "invites"), [("4", False), ("5", True), ("6", True), ("7", False)])
 def test_year_5_and_6_reviews_invite_the_secondary_senco(nc_year, invites):
     assert reviews.invites_secondary_senco(nc_year) is invites
+
+
+@given(st.dates(min_value=D(2000, 1, 1), max_value=D(2100, 12, 31)))
+def test_twelve_months_end_the_day_before_the_anniversary_or_on_the_last_day_of_february(start):
+    # The anniversary is the same date a year on; 29 February has none in a common year, so its period
+    # ends on 28 February, the day before 1 March.
+    try:
+        anniversary = D(start.year + 1, start.month, start.day)
+    except ValueError:
+        anniversary = D(start.year + 1, 3, 1)
+    due = reviews.annual_review_due(start)
+    assert due == anniversary - datetime.timedelta(days=1)
+    assert (due - start).days in {364, 365}
