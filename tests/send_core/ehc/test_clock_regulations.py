@@ -276,3 +276,13 @@ def test_each_milestone_is_named_for_the_caseworker():
     assert got["final_plan"].label == "Issue the final plan"
     with pytest.raises(KeyError, match="nothing"):
         clock.deadline(clock.assessment_deadlines(D(2026, 2, 2)), "nothing")
+
+
+def test_edges_of_the_advice_and_exception_counts():
+    # An appointment missed on the very day the advice was asked for is within the 6 weeks (Reg 8(2)).
+    same_day = Exc("missed_appointment", D(2026, 3, 2), D(2026, 3, 2))
+    assert clock.advice_due(D(2026, 3, 2), [same_day]) == D(2026, 4, 14)
+    # An exception recorded backwards is skipped, and those after it still count (10–12 April: 3 days).
+    backwards = Exc("personal_circumstances", D(2026, 4, 5), D(2026, 4, 4))
+    later = Exc("personal_circumstances", D(2026, 4, 10), D(2026, 4, 12))
+    assert clock.exception_days([backwards, later]) == 3
