@@ -78,7 +78,6 @@ SHARED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "graphene_django",
     "integrations",
@@ -273,7 +272,7 @@ USE_TZ = True
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "tenants.api.SessionAuthentication",  # the session must pass tenants.sessions.session_refusal
-        "rest_framework.authentication.TokenAuthentication",
+        "tenants.api.HashedTokenAuthentication",  # keys kept only as SHA-256 (tenants.tokens)
     ],
     "DEFAULT_PERMISSION_CLASSES": ["tenants.api.IsMemberHere"],
     "EXCEPTION_HANDLER": "tenants.api.exception_handler",
@@ -335,6 +334,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "ehc-reminders-daily": {"task": "ehc.send_reminders_everywhere", "schedule": crontab(hour=6, minute=0)},
     # Every organisation's reporting figures, nightly; the task spreads the schools over an hour.
     "refresh-reporting-nightly": {"task": "reporting.refresh_all", "schedule": crontab(hour=1, minute=30)},
+    # MIS exports held for checking expire after an hour; each school sweeps its own.
+    "sweep-held-imports": {"task": "send_core.sweep_held_imports_everywhere", "schedule": 3600.0},
+    # Django never deletes expired sessions by itself.
+    "clear-expired-sessions": {"task": "tenants.clear_expired_sessions", "schedule": crontab(hour=2, minute=45)},
 }
 
 # Functions that add demo records to the demo organisations, in order (see `seed_demo`).

@@ -28,6 +28,18 @@ class SessionAuthentication(authentication.SessionAuthentication):
         return result
 
 
+class HashedTokenAuthentication(authentication.TokenAuthentication):
+    """`Authorization: Token <key>`, looked up by the key's SHA-256 (tenants.tokens); no key is stored."""
+
+    def authenticate_credentials(self, key):
+        from .tokens import user_for_api_key
+
+        found = user_for_api_key(key)
+        if found is None:
+            raise exceptions.AuthenticationFailed("Invalid token.")
+        return found
+
+
 def _session_refusal(request) -> str | None:
     # Also asked here, so a view that names DRF's own session class still meets the rule.
     if isinstance(getattr(request, "successful_authenticator", None), authentication.SessionAuthentication):

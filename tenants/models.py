@@ -235,6 +235,28 @@ class Membership(models.Model):
         validate_role_for_kind(self.role, self.organisation.kind)
 
 
+class ApiToken(models.Model):
+    """A personal key for the REST API (`Authorization: Token <key>`), kept only as its SHA-256.
+
+    The key is shown once, when it is issued (tenants.tokens); a copy of this table opens nothing.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True, help_text="What it is for, e.g. “MIS sync”.")
+    # The first characters of the key, so people can tell their keys apart.
+    prefix = models.CharField(max_length=16)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.name or 'API token'} ({self.prefix}…)"
+
+
 def validate_role_for_kind(role: str, kind: str) -> None:
     if role not in ROLES_BY_KIND.get(kind, frozenset()):
         label = Role(role).label if role in Role.values else role

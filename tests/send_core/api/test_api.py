@@ -6,11 +6,11 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from send_core.audit.models import AuditEvent
 from send_core.models import Pupil, RegisterEntry
 from send_core.upn import upn_check_letter
+from tenants.tokens import issue_api_token
 from tests.send_core.factories import (
     ClassTeacherFactory,
     PupilFactory,
@@ -37,7 +37,7 @@ def _api(user, organisation, *, token=False):
     connection.set_schema_to_public()
     client = Client(HTTP_HOST=organisation.get_primary_domain().domain)
     if token:
-        key = Token.objects.create(user=user).key
+        key = issue_api_token(user=user).key
         client.defaults["HTTP_AUTHORIZATION"] = f"Token {key}"
     else:
         client.force_login(user)
