@@ -76,6 +76,21 @@ class EvidenceItem:
     key: str
     label: str
     required: bool = True
+    # How many records make the item held: a toolkit asking for reviews of two cycles sets 2, so
+    # one review is shown as one, not as the evidence asked for.
+    minimum: int = 1
+
+
+# Settings a toolkit may declare, with what each means. An LA's planned change is recorded as a
+# setting (off) until it is in force.
+TOOLKIT_SETTINGS: Mapping[str, str] = {
+    # Cheshire East: pupils on a First Concerns Profile are to move to SEN Support once the LA
+    # releases its guidance; until then they stay at Step 1 (monitoring, census N).
+    "first_concerns_profile_to_sen_support": "Pupils on a First Concerns Profile move to SEN Support "
+    "(the local authority's planned change, in force once its guidance is released)",
+    # Manchester: a Pupil Passport is written for a pupil at SEN Support once outside agencies are involved.
+    "plan_needs_agency_at_sen_support": "At SEN Support, a plan is written once an outside agency is involved",
+}
 
 
 @dataclass(frozen=True)
@@ -122,6 +137,8 @@ class Toolkit:
     descriptors: tuple[AreaDescriptors, ...] = field(default_factory=tuple)
     # Words the pages show in place of DEFAULT_UI_WORDING (only the keys that differ).
     ui_wording: dict[str, str] = field(default_factory=dict, hash=False)
+    # TOOLKIT_SETTINGS this toolkit declares, on or off (absent: off).
+    settings: dict[str, bool] = field(default_factory=dict, hash=False)
 
     def __post_init__(self) -> None:
         keys = [stage.key for stage in self.stages]
@@ -136,6 +153,13 @@ class Toolkit:
             raise ValueError(f"Toolkit {self.key!r}: a plan must be allowed at least one outcome")
         if self.reviews_per_year < 1:
             raise ValueError(f"Toolkit {self.key!r}: plans must be reviewed at least once a year")
+        unknown_settings = sorted(set(self.settings) - set(TOOLKIT_SETTINGS))
+        if unknown_settings:
+            raise ValueError(
+                f"Toolkit {self.key!r} declares settings Cairn does not know: {', '.join(unknown_settings)}"
+            )
+        if any(item.minimum < 1 for item in self.ehc_evidence):
+            raise ValueError(f"Toolkit {self.key!r}: an evidence item needs at least one record")
         unknown_words = sorted(set(self.ui_wording) - set(DEFAULT_UI_WORDING))
         if unknown_words:
             raise ValueError(f"Toolkit {self.key!r} names wording Cairn does not show: {', '.join(unknown_words)}")
@@ -224,7 +248,16 @@ class Toolkit:
             "ehc_evidence": [vars(item) for item in self.ehc_evidence],
             "descriptors": {block.area: [vars(level) for level in block.levels] for block in self.descriptors},
             "ui_wording": self.all_wording,
+            "settings": [
+                {"key": key, "meaning": meaning, "on": self.setting(key)}
+                for key, meaning in TOOLKIT_SETTINGS.items()
+                if key in self.settings
+            ],
         }
+
+    def setting(self, key: str) -> bool:
+        """Whether the toolkit has this setting on (a setting it does not declare is off)."""
+        return bool(self.settings.get(key, False))
 
 
 NATIONAL_DEFAULT = Toolkit(
@@ -264,7 +297,9 @@ NATIONAL_DEFAULT = Toolkit(
     reviews_per_year=3,
     ehc_evidence=(
         EvidenceItem("plans", "Support plans with SMART outcomes"),
-        EvidenceItem("reviews", "Reviews of at least two assess–plan–do–review cycles"),
+        # The Code of Practice sets no number of cycles before a request: 9.14 asks for evidence of
+        # relevant and purposeful action without expected progress. So none is claimed here.
+        EvidenceItem("reviews", "Reviews of the assess–plan–do–review cycles held so far"),
         EvidenceItem("provision", "Provision made and its cost"),
         EvidenceItem("attainment", "Attainment and progress over time"),
         EvidenceItem("professional_advice", "Advice from professionals involved"),

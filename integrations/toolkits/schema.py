@@ -7,9 +7,10 @@ A file (TOML or JSON) holds one toolkit:
     [[stages]]          key, label, description, census_code (N, K or E), in order; census_code_until_plan
                         ("K") for a stage that starts with the request for an EHC needs assessment
     [[plan_sections]]   key (a plan field, or outcomes/provision), label
-    [[ehc_evidence]]    key, label, required
+    [[ehc_evidence]]    key, label, required, minimum (how many records make it held; 1 unless set)
     [descriptors.<area>]  levels = [{key, label, need, provision, stage}]  for each broad area
     [ui_wording]        words the pages show in place of the national ones
+    [settings]          on/off settings Cairn knows (send_core.toolkit.TOOLKIT_SETTINGS)
 
 Every problem is reported as `<file>: <field path>: <what is wrong>`, e.g.
 `essex.toml: stages[2].census_code: must be one of N, K, E (got "X")`.
@@ -23,6 +24,7 @@ from typing import Any
 from send_core.models import AreaOfNeed, CensusCode
 from send_core.toolkit import (
     DEFAULT_UI_WORDING,
+    TOOLKIT_SETTINGS,
     AreaDescriptors,
     DescriptorLevel,
     EvidenceItem,
@@ -57,6 +59,7 @@ TOP_LEVEL_FIELDS = {
     "ehc_evidence",
     "descriptors",
     "ui_wording",
+    "settings",
 }
 
 
@@ -212,12 +215,13 @@ def toolkit_from_data(data: Any, *, source: str) -> Toolkit:
     evidence = []
     for index, raw in enumerate(check.array(data.get("ehc_evidence", []), "ehc_evidence")):
         field = f"ehc_evidence[{index}]"
-        raw = check.table(raw, field, {"key", "label", "required"}, {"key", "label"})
+        raw = check.table(raw, field, {"key", "label", "required", "minimum"}, {"key", "label"})
         evidence.append(
             EvidenceItem(
                 key=check.key(raw["key"], f"{field}.key"),
                 label=check.text(raw["label"], f"{field}.label", max_length=200),
                 required=check.boolean(raw.get("required", True), f"{field}.required"),
+                minimum=check.integer(raw.get("minimum", 1), f"{field}.minimum", minimum=1, maximum=12),
             )
         )
     check.unique([item.key for item in evidence], "ehc_evidence")
@@ -255,6 +259,11 @@ def toolkit_from_data(data: Any, *, source: str) -> Toolkit:
         check.unique([level.key for level in levels], f"{field}.levels")
         descriptors.append(AreaDescriptors(area=area, levels=tuple(levels)))
 
+    settings = {}
+    raw_settings = check.table(data.get("settings", {}), "settings", set(TOOLKIT_SETTINGS), set())
+    for setting_key, value in raw_settings.items():
+        settings[setting_key] = check.boolean(value, f"settings.{setting_key}")
+
     wording = {}
     raw_wording = check.table(data.get("ui_wording", {}), "ui_wording", set(DEFAULT_UI_WORDING), set())
     for word_key, value in raw_wording.items():
@@ -274,6 +283,7 @@ def toolkit_from_data(data: Any, *, source: str) -> Toolkit:
             description=description,
             descriptors=tuple(descriptors),
             ui_wording=wording,
+            settings=settings,
         )
     except ValueError as error:  # anything the checks above did not foresee
         raise check.fail("toolkit", str(error)) from error

@@ -15,8 +15,10 @@ from django.db import transaction
 
 from ..models import (
     ON_REGISTER_CODES,
+    AgencyInvolvement,
     AreaOfNeed,
     CensusCode,
+    InvolvementStatus,
     OutcomeProgress,
     PlanOutcome,
     PlanProvision,
@@ -142,6 +144,20 @@ def _clean_fields(instance: Any, names: list[str]) -> None:
 # --- The plan --------------------------------------------------------------------------------
 
 
+def _check_agency_involved(pupil: Pupil, toolkit: Toolkit) -> None:
+    """Manchester: a Pupil Passport is for a pupil at SEN Support with outside-agency involvement
+    (a pupil with an EHC plan has one for the short-term targets towards its outcomes)."""
+    current = RegisterEntry.objects.filter(pupil_id=pupil.pk, ended_on__isnull=True).first()
+    if current is not None and current.census_code == CensusCode.EHC_PLAN:
+        return
+    involved = AgencyInvolvement.objects.filter(pupil_id=pupil.pk).exclude(status=InvolvementStatus.DECLINED)
+    if not involved.exists():
+        raise ValidationError(
+            f"Under {toolkit.name} a {toolkit.plan_name} is written for a pupil at SEN Support once an outside "
+            "agency is involved. Record the agency's involvement first (Agencies and consent)."
+        )
+
+
 @transaction.atomic
 def create_plan(pupil: Pupil, *, created_by: Any, **sections: Any) -> SupportPlan:
     """Start a draft plan for a pupil, named by the school's toolkit (one draft at a time)."""
@@ -153,6 +169,8 @@ def create_plan(pupil: Pupil, *, created_by: Any, **sections: Any) -> SupportPla
     toolkit = current_toolkit()
     if SupportPlan.objects.filter(pupil=pupil, status=PlanStatus.DRAFT).exists():
         raise ValidationError(f"This pupil already has a draft {toolkit.plan_name}: carry on with that one.")
+    if toolkit.setting("plan_needs_agency_at_sen_support"):
+        _check_agency_involved(pupil, toolkit)
     plan = SupportPlan(pupil=pupil, title=toolkit.plan_name, toolkit_key=toolkit.key, created_by=created_by, **sections)
     _check_dates(plan)
     _clean_fields(plan, list(sections))

@@ -61,7 +61,7 @@ def test_request_to_final_plan(browser, site, member, settings, tmp_path):
         sign_in(s, site, senco.email, TEST_PASSWORD)
         s.goto(site.org("ashgrove", f"/pupils/{pupil.pk}/ehc/"))
         s.get_by_role("button", name="Start an EHC needs assessment request").click()
-        expect(s.get_by_test_id("evidence")).to_contain_text("Reviews of at least two assess–plan–do–review cycles")
+        expect(s.get_by_test_id("evidence")).to_contain_text("Reviews of the assess–plan–do–review cycles held so far")
         s.get_by_label("Why the school is asking for an EHC needs assessment").fill(
             "Two years of SEN Support; reading age has risen only four months."
         )

@@ -7,20 +7,20 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from send_core.models import CensusCode, PlanOutcome
+from send_core.models import CensusCode, PlanOutcome, Pupil
 from send_core.selectors import register_summary
 from send_core.services.needs import add_need
 from send_core.services.plans import activate_plan, add_outcome, create_plan
 from send_core.services.pupils import create_pupil
 from send_core.services.register import exit_register, place_on_register
 from send_core.toolkit import current_toolkit
-from tests.send_core.factories import next_upn
+from tests.send_core.factories import AgencyInvolvementFactory, next_upn
 
 SOON = datetime.date.today() + datetime.timedelta(days=90)
 SMART = {"measure": "Words read from the list", "baseline": "40 of 100", "target": "80 of 100", "target_date": SOON}
 
 
-def _journey(senco, *, outcomes: int):
+def _journey(senco, *, outcomes: int, agency: bool = True):
     pupil = create_pupil(
         created_by=senco,
         upn=next_upn(),
@@ -36,6 +36,9 @@ def _journey(senco, *, outcomes: int):
     entry = place_on_register(
         pupil, k_stage.key, reason="Agreed at a planning meeting", decided_by=senco, notification_method="letter"
     )
+    if agency:
+        # Speech and language therapy is working with the pupil (Manchester writes a Pupil Passport then).
+        AgencyInvolvementFactory(pupil=pupil, status="active")
     plan = create_plan(pupil, created_by=senco, strengths="Loves stories")
     for number in range(outcomes):
         add_outcome(plan, changed_by=senco, description=f"Target {number + 1}", **SMART)
@@ -93,3 +96,45 @@ def test_essex_high_need_is_still_sen_support_in_the_census(on_toolkit, senco):
     assert entry.stage_label == "High Need" and entry.census_code == CensusCode.SEN_SUPPORT
     with pytest.raises(ValidationError, match="Essex Provision Guidance has no stage called 'sen_support'"):
         place_on_register(pupil, "sen_support", reason="x", decided_by=senco)
+
+
+# Manchester's Pupil Passport: "created for any child who receives SEN Support and has involvement
+# from outside agencies" (and, with an EHC plan, for the short-term targets towards its outcomes).
+def test_a_manchester_pupil_passport_waits_for_outside_agency_involvement(on_toolkit, senco, in_b):
+    from send_core.models import AgencyInvolvement, SupportPlan
+
+    on_toolkit("manchester")
+    with pytest.raises(ValidationError) as error:
+        _journey(senco, outcomes=0, agency=False)
+    assert "a Pupil Passport is written for a pupil at SEN Support once an outside agency is involved" in str(
+        error.value
+    )
+    pupil = Pupil.objects.get()
+    assert not SupportPlan.objects.filter(pupil=pupil).exists()
+    # A referral the agency did not accept is no involvement.
+    AgencyInvolvementFactory(pupil=pupil, status="declined")
+    with pytest.raises(ValidationError):
+        create_plan(pupil, created_by=senco)
+    AgencyInvolvementFactory(pupil=pupil, status="referred")
+    assert create_plan(pupil, created_by=senco).title == "Pupil Passport"
+    with in_b():
+        assert not AgencyInvolvement.objects.filter(pupil_id=pupil.pk).exists()
+
+
+def test_a_manchester_pupil_with_an_ehc_plan_has_a_passport_for_its_targets(on_toolkit, senco):
+    from send_core.ehc.models import EhcPlan
+
+    on_toolkit("manchester")
+    with pytest.raises(ValidationError):
+        _journey(senco, outcomes=0, agency=False)
+    pupil = Pupil.objects.get()
+    EhcPlan.objects.create(pupil=pupil, status="final", issued_on=datetime.date.today(), section_a="About me")
+    place_on_register(pupil, "ehc_plan", reason="EHC plan issued", decided_by=senco)
+    assert create_plan(pupil, created_by=senco).title == "Pupil Passport"
+
+
+@pytest.mark.parametrize("key", ["national", "essex", "cheshire_east"])
+def test_other_toolkits_write_a_plan_without_an_agency(on_toolkit, senco, key):
+    on_toolkit(key)
+    _pupil, _entry, plan = _journey(senco, outcomes=1, agency=False)
+    assert plan.title == current_toolkit().plan_name

@@ -90,7 +90,8 @@ def test_toolkit_wording_shows_on_the_pages_words():
     assert BUILTINS["manchester"].wording("outcomes") == "key targets"
     assert BUILTINS["manchester"].outcome_limit_message() == "A Pupil Passport can hold at most 4 key targets."
     assert BUILTINS["national"].wording("concern_form") == "Record of concern"
-    assert BUILTINS["essex"].as_dict()["ui_wording"]["concern_form"] == "High Quality Teaching concern"
+    # Essex's document names no concern form of its own, so none is invented for it.
+    assert BUILTINS["essex"].as_dict()["ui_wording"]["concern_form"] == "Record of concern"
 
 
 # --- Broken files --------------------------------------------------------------------------------
@@ -138,6 +139,9 @@ def _break(data: dict, path: str, value) -> dict:
         ("ui_wording.concern_from", "Typo", "ui_wording.concern_from", "unknown field"),
         ("plan_nmae", "One Plan", "plan_nmae", "unknown field"),
         ("ehc_evidence.0.required", "yes", "ehc_evidence[0].required", "true or false"),
+        ("ehc_evidence.1.minimum", 0, "ehc_evidence[1].minimum", "between 1 and 12"),
+        ("settings", {"two_cycles_required": True}, "settings.two_cycles_required", "unknown field"),
+        ("settings", {"plan_needs_agency_at_sen_support": "yes"}, "settings.plan_needs_agency_at_sen_support", "true or false"),
     ],
 )
 def test_a_broken_file_names_the_file_and_the_field(tmp_path, path, value, field, problem):
@@ -171,3 +175,26 @@ def test_a_json_toolkit_loads_like_a_toml_one(tmp_path):
     toolkit = load_toolkit_file(file)
     assert toolkit.key == "westmere" and toolkit.max_outcomes == 6 and toolkit.la_codes == ("870",)
     assert toolkit.descriptors == BUILTINS["national"].descriptors
+
+
+def test_the_toolkits_say_what_their_las_documents_say():
+    cheshire, manchester, national, essex = (BUILTINS[k] for k in ("cheshire_east", "manchester", "national", "essex"))
+    # Cheshire East: the LA's planned move of First Concerns pupils to SEN Support is recorded, not in force.
+    assert cheshire.setting("first_concerns_profile_to_sen_support") is False
+    assert [s["key"] for s in cheshire.as_dict()["settings"]] == ["first_concerns_profile_to_sen_support"]
+    assert cheshire.monitoring_stage.key == "step_1" and cheshire.monitoring_stage.census_code == "N"
+    step_3 = cheshire.stage("step_3")
+    assert step_3.census_code_for(has_ehc_plan=False) == "K" and step_3.census_code_for(has_ehc_plan=True) == "E"
+    # Manchester: a Pupil Passport waits for outside-agency involvement at SEN Support.
+    assert manchester.setting("plan_needs_agency_at_sen_support") is True
+    assert not national.setting("plan_needs_agency_at_sen_support")
+    # National: the Code of Practice sets no number of cycles, so the checklist claims none.
+    reviews = next(item for item in national.ehc_evidence if item.key == "reviews")
+    assert "two" not in reviews.label and reviews.minimum == 1
+    # Essex: its own stage names, and no wording of its own where its document has none.
+    assert [stage.label for stage in essex.stages][:3] == [
+        "High Quality Teaching",
+        "Additional School Intervention and Support",
+        "High Need",
+    ]
+    assert set(essex.ui_wording) == {"descriptors"}

@@ -17,6 +17,7 @@ from send_core.services.plans import create_plan
 from send_core.toolkit import current_toolkit, toolkit_for
 from tenants.models import Organisation
 from tests.send_core.factories import (
+    AgencyInvolvementFactory,
     PupilFactory,
     RegisterEntryFactory,
     SupportPlanFactory,
@@ -113,6 +114,8 @@ def test_plans_keep_their_name_and_new_plans_take_the_new_one(register, staff, s
     assert old_plan.title == "SEN Support Plan"
     old_plan.status = "closed"
     old_plan.save()
+    # Manchester writes a Pupil Passport at SEN Support once an outside agency is involved.
+    AgencyInvolvementFactory(pupil=register["Supported"], status="active")
     assert create_plan(register["Supported"], created_by=senco).title == "Pupil Passport"
 
 
