@@ -212,38 +212,47 @@ def accept_invitation(request: HttpRequest) -> HttpResponse:
     if existing is not None and request.user.is_authenticated and not signed_in_as_existing:
         raise PermissionDenied("This invitation is for another person's account.")
     accepting = "accept" in request.POST
+    # A new person chooses a name and password; an existing one gives their password (unless signed in).
     if existing is None:
         form = AcceptInvitationForm(request.POST if accepting else None, email=invitation.email)
+    elif not signed_in_as_existing:
+        form = ExistingAccountForm(request.POST if accepting else None)
     else:
-        form = None if signed_in_as_existing else ExistingAccountForm(request.POST if accepting else None)
+        form = None
     if accepting and (form is None or form.is_valid()):
-        if existing is not None and not signed_in_as_existing:
-            user = authenticate(request, email=existing.email, password=form.cleaned_data["password"])
-            if user is None:
-                form.add_error("password", "That password is not right.")
-        if not form or not form.errors:
-            try:
-                user = services.accept_invitation(
-                    invitation=invitation,
-                    full_name=form.cleaned_data.get("full_name", "") if existing is None else existing.full_name,
-                    password=form.cleaned_data["password"] if existing is None else None,
-                )
-            except ValidationError as error:
-                return render(request, "tenants/invitation_invalid.html", {"reason": error.messages[0]}, status=410)
-            if not signed_in_as_existing:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            if confirmed_device_for(user) is None:
-                enrolment.grant_enrolment(request)
-            messages.success(request, f"You have joined {invitation.organisation.name}.")
-            if not session_may_act(request):
-                return redirect("two-factor")
-            return redirect("choose-organisation")
+        if (
+            isinstance(form, ExistingAccountForm)
+            and authenticate(request, email=existing.email, password=form.cleaned_data["password"]) is None
+        ):
+            form.add_error("password", "That password is not right.")
+        else:
+            return _join(request, invitation, existing, form)
     return render(
         request,
         "tenants/accept_invitation.html",
         {"form": form, "invitation": invitation, "existing": existing, "code": code},
         status=400 if form is not None and form.errors else 200,
     )
+
+
+def _join(request: HttpRequest, invitation, existing: User | None, form) -> HttpResponse:
+    """Accept, sign in, and let a person with no authenticator yet add one now."""
+    try:
+        user = services.accept_invitation(
+            invitation=invitation,
+            full_name=existing.full_name if existing else form.cleaned_data["full_name"],
+            password=None if existing else form.cleaned_data["password"],
+        )
+    except ValidationError as error:
+        return render(request, "tenants/invitation_invalid.html", {"reason": error.messages[0]}, status=410)
+    if request.user != user:
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    if confirmed_device_for(user) is None:
+        enrolment.grant_enrolment(request)
+    messages.success(request, f"You have joined {invitation.organisation.name}.")
+    if not session_may_act(request):
+        return redirect("two-factor")
+    return redirect("choose-organisation")
 
 
 @login_required
