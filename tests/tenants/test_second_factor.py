@@ -185,3 +185,34 @@ class TestAConfirmedDeviceIsAlwaysAsked:
         response = client.post("/sign-in/", {"email": senco.email, "password": TEST_PASSWORD})
         assert response["Location"].startswith("/two-factor/")
         assert client.get("/organisations/").status_code == 302
+
+
+def test_a_view_naming_drfs_own_session_class_still_meets_the_rule(senco, school_a):
+    # IsMemberHere asks the rule too, so a view that sets authentication_classes cannot skip it.
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.test import RequestFactory
+    from rest_framework.authentication import SessionAuthentication as DrfSessionAuthentication
+    from rest_framework.response import Response
+    from rest_framework.views import APIView
+
+    from tenants.api import IsMemberHere
+    from tenants.sessions import SESSION_HOST_KEY
+
+    class Figures(APIView):
+        authentication_classes = [DrfSessionAuthentication]
+        permission_classes = [IsMemberHere]
+
+        def get(self, request):
+            return Response({"ok": True})
+
+    host = school_a.get_primary_domain().domain
+    request = RequestFactory().get("/api/v1/figures/", HTTP_HOST=host)
+    request.tenant = school_a
+    request.session = SessionStore()
+    request.session[SESSION_HOST_KEY] = host
+    request.user = senco
+    senco.is_verified = lambda: False
+    response = Figures.as_view()(request)
+    assert response.status_code == 403 and SECOND_FACTOR_REASON in response.data["detail"]
+    senco.is_verified = lambda: True
+    assert Figures.as_view()(request).status_code == 200
