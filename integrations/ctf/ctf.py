@@ -374,8 +374,8 @@ class _Reader:
         if upn_text:
             try:
                 validate_upn(upn)
-            except Exception:  # a ValidationError with the reason: the UPN's own check
-                self.problem(where, f"UPN “{upn_text[:20]}” is not a valid UPN (check its length and check letter).")
+            except ValidationError as error:  # its reason: length, format, check letter or LA code
+                self.problem(where, f"UPN “{upn_text[:20]}” is not a valid UPN. {error.messages[0]}")
             else:
                 if upn in seen:
                     self.problem(where, f"UPN {upn} appears twice in the file (first on line {seen[upn]}).")

@@ -255,3 +255,13 @@ def test_monitoring_that_ended_comes_back_ended(transition, in_schema):
         assert import_ctf(data, imported_by=transition.senco_high).ok
         entries = RegisterEntry.objects.filter(pupil__upn=UPN)
         assert [(e.census_code, e.started_on, e.ended_on) for e in entries] == [("N", D(2024, 1, 8), D(2024, 7, 19))]
+
+
+def test_a_upn_with_an_la_code_the_dfe_does_not_recognise_is_refused_saying_so(transition, in_schema):
+    # 2·9 + 3·9 + 4·9 + 5·2 + 10·1 + 13·1 = 114; 114 mod 23 = 22 → Z: the check letter is right, LA 999 is not.
+    with in_schema(transition.secondary):
+        report = import_ctf(ctf(upn="Z999200001001"), imported_by=transition.senco_high)
+        assert not report.ok
+        assert report.refused[0].line == 13
+        assert "999 is not one the DfE recognises" in report.refused[0].message
+        assert not Pupil.objects.exists()
