@@ -117,23 +117,3 @@ def confirmed_device_for(user):
     from .models import AuthenticatorDevice
 
     return AuthenticatorDevice.objects.filter(user=user, confirmed=True).first()
-
-
-def rewrap_authenticator_keys() -> tuple[int, int]:
-    """Re-wrap every authenticator's data key under the current master key (for master-key rotation).
-
-    Returns (re-wrapped, unreadable). The secret itself is not touched; a row that cannot be opened
-    with the master keys held is left as it is and counted.
-    """
-    from .models import AuthenticatorDevice
-
-    rewrapped = unreadable = 0
-    for device in AuthenticatorDevice.objects.only("pk", "wrapped_key").iterator():
-        try:
-            data_key = unwrap_key(bytes(device.wrapped_key), AUTHENTICATOR_NAMESPACE)
-        except (DocumentIntegrityError, ValueError):
-            unreadable += 1
-            continue
-        AuthenticatorDevice.objects.filter(pk=device.pk).update(wrapped_key=wrap_key(data_key, AUTHENTICATOR_NAMESPACE))
-        rewrapped += 1
-    return rewrapped, unreadable

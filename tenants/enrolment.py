@@ -67,10 +67,10 @@ def send_enrolment_link(*, user: User, link_base: str) -> None:
     """Email a single-use link (valid ENROLMENT_LINK_MINUTES) that lets this person add a device.
 
     The code travels after '#' so browsers never send it in an address (or to an access log).
-    Any earlier unused link is withdrawn.
+    Any earlier link is withdrawn (the audit trail, not this table, keeps the history).
     """
     now = timezone.now()
-    EnrolmentLink.objects.filter(user=user, used_at__isnull=True).delete()
+    EnrolmentLink.objects.filter(user=user).delete()
     code = secrets.token_urlsafe(32)
     EnrolmentLink.objects.create(
         ticket_hash=_hash(code), user=user, expires_at=now + timedelta(minutes=ENROLMENT_LINK_MINUTES)

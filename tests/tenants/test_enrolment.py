@@ -16,7 +16,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tenants import services
-from tenants.authenticators import AuthenticatorSealError, device_secret, open_secret, rewrap_authenticator_keys
+from tenants.authenticators import AuthenticatorSealError, device_secret, open_secret
 from tenants.models import AuthenticatorDevice, EnrolmentLink
 from tests.factories import TEST_PASSWORD
 from tests.tenants.second_factor import code_for, enrol
@@ -156,14 +156,4 @@ def test_existing_authenticators_move_to_sealed_storage_and_keep_working(member,
     senco.refresh_from_db()
     assert senco.has_authenticator  # so the code is asked for even where it is not required
     assert device_secret(device) == old.bin_key
-    assert device.verify_token(code_for(device))
-
-
-def test_rewrapping_keeps_every_authenticator_working(member, school_a):
-    senco = member(school_a, "senco")
-    device = enrol(senco)
-    before = bytes(AuthenticatorDevice.objects.get(pk=device.pk).wrapped_key)
-    assert rewrap_authenticator_keys() == (1, 0)
-    device.refresh_from_db()
-    assert bytes(device.wrapped_key) != before
     assert device.verify_token(code_for(device))
