@@ -11,6 +11,8 @@ Messages between the two are exchange envelopes, referred to here only by their 
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import models
 from django.db.models import Q
 
@@ -97,6 +99,11 @@ class EhcPlan(TimestampedModel):
 
     def section_texts(self) -> dict[str, str]:
         return {key: getattr(self, f"section_{key}") for key, _, _ in PLAN_SECTIONS}
+
+    @property
+    def final_may_issue_from(self) -> datetime.date | None:
+        """The day after the family's last day to comment on a draft (Reg 13(1): day + 15)."""
+        return self.comments_due_on + datetime.timedelta(days=1) if self.comments_due_on else None
 
 
 # --- The school's request -------------------------------------------------------------------

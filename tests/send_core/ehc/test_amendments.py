@@ -148,3 +148,30 @@ def test_the_la_review_page_shows_the_familys_period_and_other_organisations_see
     assert "weekly OT" not in outsider.content.decode()
     with in_schema(school_b):
         assert not CaseAnnualReview.objects.exists()
+
+
+def test_the_draft_plan_pages_say_when_the_familys_15_days_end_and_when_the_final_may_issue(
+    in_schema, la, school_a, school_b, people, client_for
+):
+    from .conftest import make_ready_pupil
+
+    # Reg 13(1): served Monday 25 May 2026, the 15 days end on Monday 8 June; the final plan may issue from 9 June.
+    with in_schema(la):
+        case = make_case(datetime.date(2026, 2, 2), status="draft_issued", draft_issued_on=datetime.date(2026, 5, 25))
+        EhcPlan.objects.create(
+            case=case,
+            status="draft",
+            version=1,
+            issued_on=datetime.date(2026, 5, 25),
+            comments_due_on=datetime.date(2026, 6, 8),
+        )
+    with in_schema(school_a):
+        pupil = make_ready_pupil()
+        plan = EhcPlan.objects.create(
+            pupil=pupil, status="draft", issued_on=datetime.date(2026, 5, 25), comments_due_on=datetime.date(2026, 6, 8)
+        )
+    expected = "The family's 15 days to comment end on 8 June 2026; the final plan may be issued from 9 June 2026"
+    assert expected in client_for(people.caseworker, la).get(f"/casework/cases/{case.pk}/plans/1/").content.decode()
+    assert expected in client_for(people.senco, school_a).get(f"/ehc-plans/{plan.pk}/").content.decode()
+    refused = client_for(people.senco_b, school_b).get(f"/ehc-plans/{plan.pk}/")
+    assert refused.status_code == 404 and "8 June 2026" not in refused.content.decode()
