@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 
 from .models import YEAR_GROUPS, Organisation, Phase
 from .roles import ROLES_BY_KIND, OrganisationKind, Role, grantable_roles
+from .validators import validate_name
 
 
 class SignInForm(forms.Form):
@@ -43,7 +44,7 @@ class ExistingAccountForm(forms.Form):
 
 
 class AcceptInvitationForm(forms.Form):
-    full_name = forms.CharField(label="Full name", max_length=150)
+    full_name = forms.CharField(label="Full name", max_length=150, validators=[validate_name])
     password = forms.CharField(label="Choose a password", strip=False, widget=forms.PasswordInput)
     password_again = forms.CharField(label="Type the password again", strip=False, widget=forms.PasswordInput)
 
@@ -78,7 +79,7 @@ class ProvisionForm(forms.Form):
         label="Kind of organisation",
         choices=[(k.value, k.label) for k in OrganisationKind if k != OrganisationKind.PLATFORM],
     )
-    name = forms.CharField(label="Name", max_length=200)
+    name = forms.CharField(label="Name", max_length=200, validators=[validate_name])
     slug = forms.SlugField(
         label="Web address", help_text="Lower-case letters, digits and hyphens: becomes <slug>.<domain>"
     )

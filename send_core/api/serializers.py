@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from tenants.validators import validate_name
+
 from ..models import (
     AreaOfNeed,
     NCYear,
@@ -55,9 +57,9 @@ class PupilInputSerializer(serializers.Serializer):
     """Fields a client may set on a pupil; the service applies the rules (UPN check letter and so on)."""
 
     upn = serializers.CharField(max_length=13)
-    legal_first_name = serializers.CharField(max_length=100)
-    preferred_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    last_name = serializers.CharField(max_length=100)
+    legal_first_name = serializers.CharField(max_length=100, validators=[validate_name])
+    preferred_name = serializers.CharField(max_length=100, required=False, allow_blank=True, validators=[validate_name])
+    last_name = serializers.CharField(max_length=100, validators=[validate_name])
     date_of_birth = serializers.DateField()
     sex = serializers.ChoiceField(choices=Sex.choices)
     nc_year = serializers.ChoiceField(choices=NCYear.choices)

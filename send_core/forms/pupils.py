@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.db.models import Exists, OuterRef, QuerySet
 
+from tenants.validators import validate_name
+
 from ..models import ContactMethod, NCYear, NeedType, Pupil, PupilNeed, Relationship, SchoolClass, Sex
 from ..toolkit import Toolkit
 from .base import CairnForm, choice_field, date_field
@@ -95,11 +97,19 @@ class PupilForm(CairnForm):
         error_messages={"required": "Enter the pupil's UPN."},
     )
     legal_first_name = forms.CharField(
-        label="Legal first name", max_length=100, error_messages={"required": "Enter the pupil's legal first name."}
+        label="Legal first name",
+        max_length=100,
+        validators=[validate_name],
+        error_messages={"required": "Enter the pupil's legal first name."},
     )
-    preferred_name = forms.CharField(label="Preferred first name", max_length=100, required=False)
+    preferred_name = forms.CharField(
+        label="Preferred first name", max_length=100, required=False, validators=[validate_name]
+    )
     last_name = forms.CharField(
-        label="Last name", max_length=100, error_messages={"required": "Enter the pupil's last name."}
+        label="Last name",
+        max_length=100,
+        validators=[validate_name],
+        error_messages={"required": "Enter the pupil's last name."},
     )
     date_of_birth = date_field("Date of birth")
     sex = choice_field("Sex", Sex.choices, radios=True, message="Choose the pupil's sex as the census records it.")
@@ -144,7 +154,12 @@ class PupilForm(CairnForm):
 
 
 class ParentCarerForm(CairnForm):
-    name = forms.CharField(label="Full name", max_length=150, error_messages={"required": "Enter their name."})
+    name = forms.CharField(
+        label="Full name",
+        max_length=150,
+        validators=[validate_name],
+        error_messages={"required": "Enter their name."},
+    )
     relationship = choice_field("Relationship to the pupil", Relationship.choices)
     parental_responsibility = forms.BooleanField(
         label="Has parental responsibility",

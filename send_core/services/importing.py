@@ -21,6 +21,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from tenants.validators import validate_name
+
 from ..models import NCYear, Pupil, SchoolClass
 from ..permissions import require_edit_pupil_details
 from ..selectors.organisation import current_organisation
@@ -180,6 +182,10 @@ def _parse_row(
     for name, header in mapping.items():
         value = (raw.get(header) or "").strip()
         label = FIELD_LABELS[name]
+        if "\x00" in value:
+            # PostgreSQL cannot store NUL; said here, by line, rather than failing the import.
+            problem(name, f"The {label} contains a NUL character: correct it in the MIS export.")
+            continue
         if not value:
             if name in REQUIRED_FIELDS:
                 problem(name, f"The {label} is missing.")
@@ -197,6 +203,7 @@ def _parse_row(
             elif name in ("legal_first_name", "preferred_name", "last_name"):
                 if len(value) > NAME_MAX:
                     raise ValidationError(f"The {label} is longer than {NAME_MAX} characters.")
+                validate_name(value)
                 values[name] = " ".join(value.split())
             elif name in ("date_of_birth", "admission_date"):
                 values[name] = _parse_date(value)
@@ -242,6 +249,27 @@ def _format_message(name: str, value: str) -> str:
     return f"The {label} “{value}” is not valid."
 
 
+def _rows_or_problem(reader: csv.DictReader, errors: list[ImportProblem]):
+    """The reader's rows; a line the csv module cannot read (a value over its 128 KiB field limit,
+    say) becomes a problem on that line and ends the reading, instead of an error page."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            line = reader.line_num + 1 if reader.line_num else 1
+            errors.append(
+                ImportProblem(
+                    line,
+                    "",
+                    f"Line {line} cannot be read: a value is longer than {csv.field_size_limit():,} characters "
+                    "or a quotation mark is not closed. Check the export and try again.",
+                )
+            )
+            return
+
+
 def _read(file: IO[bytes] | IO[str] | bytes | str, mapping: Mapping[str, str] | None) -> ImportPreview:
     mapping = dict(mapping or DEFAULT_MAPPING)
     errors: list[ImportProblem] = []
@@ -267,7 +295,7 @@ def _read(file: IO[bytes] | IO[str] | bytes | str, mapping: Mapping[str, str] | 
 
     rows: list[ImportRow] = []
     first_line_of: dict[str, int] = {}
-    for raw in reader:
+    for raw in _rows_or_problem(reader, errors):
         line = reader.line_num
         if not any((value or "").strip() for value in raw.values() if isinstance(value, str)):
             continue
