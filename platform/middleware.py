@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.template import loader
 
 # A query value longer than this is not a search or a filter anyone typed.
@@ -71,7 +71,10 @@ def input_problem(request: HttpRequest) -> str | None:
         return None
     content_type = request.content_type or ""
     if content_type == "application/x-www-form-urlencoded":
-        return _problem_in(_pairs(request.POST), "form", MAX_FORM_VALUE)
+        # Parsed from the body, not through request.POST: reading that here would stop an upload
+        # view from installing its size limit afterwards (send_core.uploads.limit_uploads refuses).
+        form = QueryDict(request.body, encoding=request.encoding or settings.DEFAULT_CHARSET)
+        return _problem_in(_pairs(form), "form", MAX_FORM_VALUE)
     if content_type in _JSON_TYPES and _JSON_NUL.search(request.body):
         return "The request contains a NUL character, which Cairn cannot store. Remove it and try again."
     return None
