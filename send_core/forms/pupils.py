@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 
 from tenants.validators import validate_name
 
-from ..models import ContactMethod, NCYear, NeedType, Pupil, PupilNeed, Relationship, SchoolClass, Sex
+from ..models import ContactMethod, NCYear, NeedType, Pupil, Relationship, SchoolClass, Sex
 from ..toolkit import Toolkit
 from .base import CairnForm, choice_field, date_field
 
@@ -63,21 +63,15 @@ class PupilFilterForm(CairnForm):
             "search": data.get("q", ""),
             "nc_year": data.get("year", ""),
             "school_class_id": school_class.pk if school_class else None,
+            # The selector applies these only to records the person may read.
+            "stage": data.get("stage") or "",
+            "need": data.get("need") or "",
         }
 
     def narrow(self, pupils: QuerySet[Pupil]) -> QuerySet[Pupil]:
-        """The further filters (stage, type of need, context) on the selector's annotated list."""
+        """The context filters on the selector's list (stage and type of need are the selector's)."""
         if not self.is_valid():
             return pupils
-        stage = self.cleaned_data.get("stage")
-        if stage == "none":
-            pupils = pupils.filter(current_stage_key__isnull=True)
-        elif stage:
-            pupils = pupils.filter(current_stage_key=stage)
-        need = self.cleaned_data.get("need")
-        if need:
-            current = PupilNeed.objects.filter(pupil=OuterRef("pk"), need_type=need, ended_on__isnull=True)
-            pupils = pupils.filter(Exists(current))
         for flag in self.cleaned_data.get("flags") or ():
             pupils = pupils.filter(**{flag: True})
         return pupils

@@ -79,9 +79,15 @@ def pupil_list(
     nc_year: str = "",
     school_class_id: int | None = None,
     census_code: str = "",
+    stage: str = "",
+    need: str = "",
     include_leavers: bool = False,
 ) -> QuerySet[Pupil]:
-    """The pupils this person may see, with class; SEND readers also get current stage and primary need (one query)."""
+    """The pupils this person may see, with class; SEND readers also get current stage and primary need (one query).
+
+    Filters on the SEND record (census code, stage, type of need) match only pupils whose SEND record
+    the person may read: the office never learns a need from which pupils a filter keeps. `stage`
+    "none" means not on the register now."""
     day = on or timezone.localdate()
     pupils = visible_pupils(user, roles).select_related("school_class")
     if not include_leavers:
@@ -114,8 +120,18 @@ def pupil_list(
                 for name, expression in annotations.items()
             }
         )
+    if census_code or stage or need:
+        # Only records they may read can match: whatever the filter asks, a pupil whose SEND record
+        # is not theirs to read is never kept (nobody at all, for someone who reads none).
+        pupils = pupils.none() if send_scope is None else pupils.filter(send_scope)
     if census_code:
         pupils = pupils.filter(current_census_code=census_code)
+    if stage == "none":
+        pupils = pupils.filter(current_stage_key__isnull=True)
+    elif stage:
+        pupils = pupils.filter(current_stage_key=stage)
+    if need:
+        pupils = pupils.filter(Exists(PupilNeed.objects.filter(covering(day), pupil=OuterRef("pk"), need_type=need)))
     return pupils.order_by("last_name", "legal_first_name", "id")
 
 
