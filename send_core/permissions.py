@@ -147,6 +147,12 @@ def can_view_register_summary(roles: frozenset[str]) -> bool:
     return bool(roles & REGISTER_FIGURE_READERS)
 
 
+def sees_exact_figures(roles: frozenset[str]) -> bool:
+    """Sees the register's figures exactly, on any date (SENCO, headteacher). Governors and business
+    managers see small counts withheld, at month ends only."""
+    return bool(roles & SEND_RECORD_EDITORS)
+
+
 def can_view_audit_trail(roles: frozenset[str]) -> bool:
     """May see who has looked at and changed a pupil's record."""
     return bool(roles & SEND_RECORD_EDITORS)

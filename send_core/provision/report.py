@@ -10,9 +10,10 @@ import datetime
 
 from django.db.models import Count, Q
 
+from send_core.disclosure import protect_counts
 from send_core.models import AgencyInvolvement, ParentMeeting, Review, StaffTraining
 from send_core.selectors.organisation import current_organisation
-from send_core.selectors.register import register_summary
+from send_core.selectors.register import last_month_end, register_figures_for_outsiders, register_summary
 from tenants.roles import Role
 from tenants.selectors import staff_of
 
@@ -25,8 +26,8 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def _register(on: datetime.date) -> str:
-    summary = register_summary(on)
+def _register(on: datetime.date, *, exact: bool = True) -> str:
+    summary = register_summary(on) if exact else register_figures_for_outsiders(register_summary(on))
     codes = summary.by_census_code
     lines = [
         f"On {on.day} {on:%B %Y}, {_plural(summary.on_register, 'pupil')} were on the SEND register: "
@@ -85,11 +86,16 @@ def _agencies(year: SchoolYear) -> str:
     return "\n".join(lines)
 
 
-def _involvement(year: SchoolYear) -> str:
+def _involvement(year: SchoolYear, *, exact: bool = True) -> str:
     meetings = ParentMeeting.objects.filter(held_on__range=(year.starts_on, year.ends_on)).count()
     reviews = Review.objects.filter(held_on__range=(year.starts_on, year.ends_on))
     held = reviews.count()
     with_child = reviews.filter(Q(participants__contains=[{"role": "child"}])).count()
+    if not exact:
+        # Reviews with the child and without add up to those held; those without are never shown.
+        cells = {"meetings": meetings, "held": held, "with_child": with_child, "without": held - with_child}
+        shown = protect_counts(cells, [("held", ["with_child", "without"])], hidden=["without"])
+        meetings, held, with_child = shown["meetings"], shown["held"], shown["with_child"]
     return (
         "Parents and carers meet us at least three times a year to agree and review their child's plan, "
         "and children give their views at every review.\n"
@@ -111,22 +117,30 @@ def _contacts() -> str:
     )
 
 
-def live_sections(year: SchoolYear, on: datetime.date) -> list[dict[str, str]]:
-    """The report's sections written from the school's records now (figures only)."""
+def live_sections(year: SchoolYear, on: datetime.date, *, exact: bool = True) -> list[dict[str, str]]:
+    """The report's sections written from the school's records now (figures only; without `exact`,
+    small counts are withheld, for governors and business managers)."""
     return [
-        {"key": "register", "heading": "Children with SEND at our school", "text": _register(on)},
+        {"key": "register", "heading": "Children with SEND at our school", "text": _register(on, exact=exact)},
         {"key": "interventions", "heading": "Interventions we offer", "text": _interventions(year)},
         {"key": "training", "heading": "Staff training", "text": _training(year)},
         {"key": "agencies", "heading": "Specialist services we work with", "text": _agencies(year)},
-        {"key": "involvement", "heading": "How parents and pupils are involved", "text": _involvement(year)},
+        {
+            "key": "involvement",
+            "heading": "How parents and pupils are involved",
+            "text": _involvement(year, exact=exact),
+        },
         {"key": "contacts", "heading": "Who to contact", "text": _contacts()},
     ]
 
 
-def draft_information_report(year: SchoolYear) -> tuple[InformationReport | None, list[dict[str, str]]]:
-    """The saved report for the year (as edited), else a fresh draft from live data."""
+def draft_information_report(
+    year: SchoolYear, *, exact: bool = True
+) -> tuple[InformationReport | None, list[dict[str, str]]]:
+    """The saved report for the year (as the SENCO edited it for publication), else a fresh draft from
+    live data; without `exact` the draft is at the last month end with small counts withheld."""
     report = InformationReport.objects.filter(school_year=year.label).first()
     if report is not None and report.sections:
         return report, list(report.sections)
     on = min(datetime.date.today(), year.ends_on)
-    return None, live_sections(year, on)
+    return None, live_sections(year, on if exact else last_month_end(on), exact=exact)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from send_core.disclosure import protect_counts
 from send_core.models import (
     EDITABLE_PLAN_STATUSES,
     NC_YEAR_ORDER,
@@ -161,7 +162,7 @@ class MapRow:
 @dataclass
 class FigureRow:
     label: str
-    pupils: int
+    pupils: int | str  # "Fewer than 5" or "Suppressed" for figures-only readers
     cost: Decimal
 
 
@@ -315,8 +316,22 @@ class MapFigures:
 def map_figures(the_map: ProvisionMap, *, hide_small: bool) -> MapFigures:
     """The map's figures as a reader sees them (hide_small for the roles that see no child)."""
 
-    def rows(figures: list[FigureRow]) -> list[FigureRow]:
-        return [FigureRow(f.label, count_shown(f.pupils, hide_small=hide_small), f.cost) for f in figures]
+    shown: dict[str, int | str] = {}
+    if hide_small:
+        # Year groups and needs each add up to the pupils on the map (never shown): a reader who could
+        # work a "Fewer than 5" out from them sees another cell withheld too.
+        cells = {f"year:{i}": f.pupils for i, f in enumerate(the_map.by_year_group)}
+        cells.update({f"need:{i}": f.pupils for i, f in enumerate(the_map.by_need)})
+        cells["pupils"] = sum(f.pupils for f in the_map.by_year_group)
+        sums = [("pupils", [name for name in cells if name.startswith("year:")])]
+        if sum(f.pupils for f in the_map.by_need) == cells["pupils"]:
+            sums.append(("pupils", [name for name in cells if name.startswith("need:")]))
+        shown = protect_counts(cells, sums, hidden=["pupils"])
+
+    def rows(figures: list[FigureRow], prefix: str) -> list[FigureRow]:
+        if not hide_small:
+            return list(figures)
+        return [FigureRow(f.label, shown[f"{prefix}:{i}"], f.cost) for i, f in enumerate(figures)]
 
     lines: list[GroupLine] = []
     small: dict[str, list[GroupFigure]] = defaultdict(list)
@@ -332,8 +347,8 @@ def map_figures(the_map: ProvisionMap, *, hide_small: bool) -> MapFigures:
         per_pupil = to_pounds(cost / pupils) if pupils and shown == pupils else None
         lines.append(GroupLine(f"{name}: groups of fewer than 5", name, shown, cost, per_pupil))
     return MapFigures(
-        by_year_group=rows(the_map.by_year_group),
-        by_need=rows(the_map.by_need),
+        by_year_group=rows(the_map.by_year_group, "year"),
+        by_need=rows(the_map.by_need, "need"),
         groups=lines,
         flagged=count_shown(len(the_map.flagged), hide_small=hide_small),
     )

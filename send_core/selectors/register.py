@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
+from ..disclosure import protect_counts
 from ..models import (
     ON_REGISTER_CODES,
     CensusCode,
@@ -120,3 +121,56 @@ def register_summary(on: datetime.date) -> RegisterSummary:
         key=lambda c: (-c.count, c.need_type),
     )
     return RegisterSummary(on=on, by_stage=by_stage, by_census_code=by_code, by_primary_need=by_need)
+
+
+# --- Figures for the roles that see no child (governors, business managers) --------------------
+
+
+def last_month_end(day: datetime.date) -> datetime.date:
+    """The last day of a month on or before `day`: figures-only readers get the register at month ends,
+    so that comparing one day with the next cannot point to a child who joined or left."""
+    if (day + datetime.timedelta(days=1)).month != day.month:
+        return day
+    return day.replace(day=1) - datetime.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class ShownRegisterSummary:
+    """The register's figures as a governor or business manager sees them: counts of 1 to 4 read
+    "Fewer than 5", and a count that would give one away reads "Suppressed"."""
+
+    on: datetime.date
+    on_register: int | str
+    by_stage: list[StageCount]
+    by_census_code: dict[str, int | str]
+    by_primary_need: list[NeedCount]
+
+
+def register_figures_for_outsiders(summary: RegisterSummary) -> ShownRegisterSummary:
+    """`summary` with small counts protected. The sums a reader could use: the register is its stages
+    at K and E, and also K plus E; each code is its stages; and the register is its primary needs
+    plus those with none recorded (never shown)."""
+    cells: dict[str, int] = {"register": summary.on_register}
+    cells.update({f"code:{code}": count for code, count in summary.by_census_code.items()})
+    cells.update({f"stage:{row.stage_key}": row.count for row in summary.by_stage})
+    cells.update({f"need:{row.need_type}": row.count for row in summary.by_primary_need})
+    cells["need:none recorded"] = summary.on_register - sum(row.count for row in summary.by_primary_need)
+    on_register_codes = [f"code:{code}" for code in ON_REGISTER_CODES]
+    sums = [
+        ("register", on_register_codes),
+        ("register", [f"stage:{row.stage_key}" for row in summary.by_stage if row.census_code in ON_REGISTER_CODES]),
+        ("register", [name for name in cells if name.startswith("need:")]),
+    ]
+    for code in CensusCode.values:
+        sums.append((f"code:{code}", [f"stage:{r.stage_key}" for r in summary.by_stage if r.census_code == code]))
+    shown = protect_counts(cells, sums, hidden=["need:none recorded"])
+    needs = [replace(row, count=shown[f"need:{row.need_type}"]) for row in summary.by_primary_need]
+    # Exact counts first, largest first; withheld ones after, by name (their order must not rank them).
+    needs.sort(key=lambda row: (1, 0, row.need_type) if isinstance(row.count, str) else (0, -row.count, row.need_type))
+    return ShownRegisterSummary(
+        on=summary.on,
+        on_register=shown["register"],
+        by_stage=[replace(row, count=shown[f"stage:{row.stage_key}"]) for row in summary.by_stage],
+        by_census_code={code: shown[f"code:{code}"] for code in summary.by_census_code},
+        by_primary_need=needs,
+    )
