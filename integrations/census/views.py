@@ -11,8 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from send_core import permissions
-from send_core.audit.models import AuditAction
-from send_core.audit.services import record_event
+from send_core.views.common import record_children_shown
 
 from .extract import extract_csv, sen_extract, validation_csv
 
@@ -27,6 +26,10 @@ def _census_date(request: HttpRequest) -> tuple[datetime.date, str]:
         return timezone.localdate(), "Enter the census date as a real date, for example 2026-01-15."
 
 
+def _breach_pupils(extract) -> list[int]:
+    return [breach.pupil_id for breach in extract.breaches]
+
+
 @require_GET
 def census(request: HttpRequest) -> HttpResponse:
     """The SEN part of the school census on a date (SENCO and headteacher: it names pupils)."""
@@ -37,14 +40,16 @@ def census(request: HttpRequest) -> HttpResponse:
     download = request.GET.get("download", "")
     if download in ("extract", "report") and not error:
         body = extract_csv(extract) if download == "extract" else validation_csv(extract)
-        record_event(
-            actor=request.user,
-            action=AuditAction.EXPORT,
+        # One row for the file, listing every child it names (the report names only those with breaches).
+        named = [row.pupil_id for row in extract.pupils] if download == "extract" else _breach_pupils(extract)
+        record_children_shown(
+            request,
+            named,
+            f"the census SEN {'extract' if download == 'extract' else 'validation report'} for {day.isoformat()}",
+            exported=True,
             object_type="census SEN extract",
             object_id=day.isoformat(),
-            acting_organisation=request.tenant,
-            summary=f"Downloaded the census SEN {'extract' if download == 'extract' else 'validation report'}",
-            detail={"pupils": len(extract.pupils), "breaches": len(extract.breaches)},
+            detail={"breaches": len(extract.breaches)},
         )
         response = HttpResponse(body, content_type="text/csv; charset=utf-8")
         name = f"census-sen-{download}-{day.isoformat()}.csv"
@@ -53,5 +58,6 @@ def census(request: HttpRequest) -> HttpResponse:
     counts = {code: 0 for code in ("N", "K", "E")}
     for row in extract.pupils:
         counts[row.sen_provision] = counts.get(row.sen_provision, 0) + 1
+    record_children_shown(request, _breach_pupils(extract), f"census SEN breaches for {day.isoformat()}")
     context = {"extract": extract, "day": day, "error": error, "counts": counts}
     return render(request, "integrations/census/census.html", context, status=400 if error else 200)

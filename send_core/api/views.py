@@ -13,6 +13,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from send_core.audit.services import record_children_shown
+
 from .. import permissions
 from ..models import Pupil, Review, SupportPlan
 from ..selectors.pupils import get_visible_pupil, pupil_list
@@ -23,7 +25,6 @@ from ..services import pupils as pupil_services
 from ..services import register as register_services
 from ..services import reviews as review_services
 from ..services.audit import record_pupil_view
-from ..services.base import AuditAction, audit_events_bulk
 from . import serializers as s
 
 
@@ -51,15 +52,8 @@ def _rows(response: Response) -> list[dict]:
 
 
 def _audit_listed(request: Request, pupil_ids: list[int], what: str) -> None:
-    """A list read through the API is a look at each pupil on the page: one audit row each, in one insert."""
-    if pupil_ids:
-        audit_events_bulk(
-            actor=request.user,
-            action=AuditAction.VIEW,
-            object_type="pupil",
-            pupil_ids=pupil_ids,
-            summary=f"Viewed {what}",
-        )
+    """A list read through the API is a look at each pupil on the page: one audit row for the response."""
+    record_children_shown(actor=request.user, acting_organisation=request.tenant, pupil_ids=pupil_ids, what=what)
 
 
 def _valid(serializer_class, request: Request, **kwargs) -> dict:

@@ -6,6 +6,8 @@ schema (platform and cross-organisation events). Rows are only ever added.
 
 from __future__ import annotations
 
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils import timezone
 
@@ -37,6 +39,9 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=64, blank=True)
     # The pupil the event concerns, so "who looked at this child" is one indexed query.
     pupil_id = models.BigIntegerField(null=True, blank=True)
+    # Every child a list, dashboard, CSV or API page showed, in one row per response (not one row
+    # per child): "who looked at this child" also searches here, through the GIN index.
+    pupil_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
     summary = models.CharField(max_length=255, blank=True)
     detail = models.JSONField(default=dict, blank=True)
 
@@ -45,6 +50,7 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["object_type", "object_id"]),
             models.Index(fields=["pupil_id", "-occurred_at"]),
+            GinIndex(fields=["pupil_ids"], name="audit_pupil_ids_gin"),
         ]
 
     def __str__(self) -> str:

@@ -123,8 +123,8 @@ class Groups(APIView):
         provision_services.record_pupils_seen(
             viewer=request.user,
             pupil_ids=[m.pupil_id for group in groups for m in group.members.all()],
-            summary="Listed intervention groups (API)",
-            detail={"what": "intervention groups", "groups": len(groups)},
+            what="intervention groups (API)",
+            detail={"groups": len(groups)},
         )
         return Response(GroupSerializer(groups, many=True).data)
 
@@ -222,8 +222,8 @@ class ProvisionMap(APIView):
             provision_services.record_pupils_seen(
                 viewer=request.user,
                 pupil_ids=[row.pupil.pk for row in the_map.rows],
-                summary=f"Viewed the provision map for {term.label} (API)",
-                detail={"what": "provision map", "term": term.key},
+                what=f"the provision map for {term.label} (API)",
+                detail={"term": term.key},
             )
         return Response(body)
 

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django_tenants.utils import schema_context
 
-from send_core.audit.services import record_cross_organisation_event
+from send_core.audit.services import record_children_shown, record_cross_organisation_event
 from send_core.models import AreaOfNeed, PlanProvision, Pupil
 from send_core.permissions import acting_roles
 from send_core.selectors.organisation import current_organisation
@@ -593,14 +593,19 @@ def record_measure(
 # --- Reads of pupils' provision -------------------------------------------------------------------
 
 
-def record_pupils_seen(*, viewer: Any, pupil_ids: Iterable[int], summary: str, detail: dict[str, Any]) -> None:
-    """A page or the API showed these pupils' provision (the map by pupil, a list of groups): one audit
-    event per pupil, written in one insert."""
-    seen = sorted(set(pupil_ids))
-    if seen:
-        audit_events_bulk(
-            actor=viewer, action=AuditAction.VIEW, object_type="pupil", pupil_ids=seen, summary=summary, detail=detail
-        )
+def record_pupils_seen(
+    *, viewer: Any, pupil_ids: Iterable[int], what: str, detail: dict[str, Any], exported: bool = False
+) -> None:
+    """A page, file or the API showed these pupils' provision (the map by pupil, a list of groups): one
+    audit row for the response, listing the children."""
+    record_children_shown(
+        actor=viewer,
+        acting_organisation=current_organisation(),
+        pupil_ids=pupil_ids,
+        what=what,
+        action=AuditAction.EXPORT if exported else AuditAction.VIEW,
+        detail=detail,
+    )
 
 
 # --- Individual provision -------------------------------------------------------------------------

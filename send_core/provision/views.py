@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from send_core.csv_cells import safe_row
 from send_core.models import PlanProvision, Pupil
 from send_core.selectors.pupils import on_roll
-from send_core.services.base import AuditAction, audit_events_bulk, record_event, today
-from send_core.views.common import form_page, posted, pupil_for, record_view_on_get
+from send_core.services.base import today
+from send_core.views.common import form_page, posted, pupil_for, record_children_shown, record_view_on_get
 from tenants.roles import OrganisationKind
 
 from . import permissions
@@ -231,16 +231,10 @@ def group(request: HttpRequest, group_id: int) -> HttpResponse:
                 messages.success(request, f"{pupil.display_name} has joined {item.name}.")
                 return redirect("provision:group", item.pk)
     members = list(item.members.all())
-    if request.method == "GET" and members:
-        # The page shows each pupil's measures: a look at their records, in one insert.
-        audit_events_bulk(
-            actor=request.user,
-            action=AuditAction.VIEW,
-            object_type="pupil",
-            pupil_ids=[m.pupil_id for m in members],
-            summary=f"Viewed intervention group {item.name}",
-            detail={"what": "intervention group", "group_id": item.pk},
-        )
+    # The page names each pupil with their measures: one row for the response, listing them.
+    record_children_shown(
+        request, [m.pupil_id for m in members], f"intervention group {item.name}", detail={"group_id": item.pk}
+    )
     context = {
         "group": item,
         "members": members,
@@ -295,6 +289,9 @@ def session(request: HttpRequest, group_id: int) -> HttpResponse:
     existing = session_on(item, day)
     marks = {a.pupil_id: a.attendance for a in existing.attendance.all()} if existing else {}
     members = [m for m in item.members.all() if m.joined_on <= day and (m.left_on is None or m.left_on >= day)]
+    record_children_shown(
+        request, [m.pupil_id for m in members], f"session of {item.name}", detail={"group_id": item.pk}
+    )
     context = {
         "group": item,
         "day": day,
@@ -323,6 +320,7 @@ def measure(request: HttpRequest, member_id: int) -> HttpResponse:
         else:
             messages.success(request, f"The measure has been recorded for {member.pupil.display_name}.")
             return redirect("provision:group", item.pk)
+    record_children_shown(request, [member.pupil_id], f"measure in {item.name}", detail={"group_id": item.pk})
     context = {
         "form": form,
         "title": f"Record a measure for {member.pupil.display_name}",
@@ -444,14 +442,15 @@ def _map_context(request: HttpRequest) -> dict[str, Any]:
 
 
 def _record_map_seen(request: HttpRequest, context: dict[str, Any], how: str) -> None:
-    """The map by pupil names children: each one shown is in their record's trail."""
+    """The map by pupil names children: one row for the response, listing each child shown."""
     if context["names"]:
         the_map, term = context["map"], context["term"]
-        provision_services.record_pupils_seen(
-            viewer=request.user,
-            pupil_ids=[row.pupil.pk for row in the_map.rows],
-            summary=f"Viewed the provision map for {term.label} ({how})",
-            detail={"what": "provision map", "term": term.key},
+        record_children_shown(
+            request,
+            [row.pupil.pk for row in the_map.rows],
+            f"the provision map for {term.label} ({how})",
+            object_type="provision map",
+            object_id=term.key,
         )
 
 
@@ -508,17 +507,15 @@ def map_csv(request: HttpRequest) -> HttpResponse:
                     ]
                 )
             )
-        record_event(
-            actor=request.user,
-            action=AuditAction.EXPORT,
+        # One row for the file, listing every child whose name and costs left the school in it.
+        record_children_shown(
+            request,
+            [row.pupil.pk for row in the_map.rows],
+            f"the provision map for {term.label} (CSV)",
+            exported=True,
             object_type="provision map",
             object_id=term.key,
-            acting_organisation=request.tenant,
-            summary=f"Exported the provision map for {term.label}",
-            detail={"pupils": len(the_map.rows)},
         )
-        # And in each child's own trail: their name and costs left the school in this file.
-        _record_map_seen(request, context, "CSV download")
     else:
         writer.writerow(["Group", "Intervention", "Pupils", f"Cost {term.label}", "Cost per pupil"])
         for figure in context["figures"].groups:
@@ -584,8 +581,8 @@ def information_report(request: HttpRequest) -> HttpResponse:
     """The SEN information report for this school year: drafted from live data, edited and saved."""
     permissions.require_view_figures(request.roles)
     year = school_year_of(today())
-    report, sections = draft_information_report(year)
     editable = permissions.can_manage_provision(request.roles)
+    report, sections = draft_information_report(year, exact=editable)
     if request.method == "POST":
         if not editable:
             raise PermissionDenied("Only the SENCO or headteacher can change the SEN information report.")

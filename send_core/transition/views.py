@@ -18,7 +18,7 @@ from ..models import ConsentScope, NCYear, Pupil
 from ..selectors.agencies import consent_on
 from ..selectors.pupils import on_roll
 from ..services.base import today
-from ..views.common import errors_page, form_page, posted, pupil_for, record_view
+from ..views.common import errors_page, form_page, posted, pupil_for, record_children_shown, record_view
 from . import access, selectors, services
 from .forms import CohortDestinationForm, DestinationForm, WindowForm
 from .models import TransitionGrant
@@ -53,6 +53,7 @@ def board(request: HttpRequest) -> HttpResponse:
     """The Year 6 transition board: destination, consent, grant, file sent, acknowledged."""
     require_manage_transition(request.roles)
     rows = selectors.transition_board(request.tenant)
+    record_children_shown(request, [row.pupil.pk for row in rows], "the transition board")
     return render(request, TEMPLATES + "board.html", {"rows": rows, "year_label": NCYear.Y6.label})
 
 

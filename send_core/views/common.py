@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +11,9 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+
+from send_core.audit.models import AuditAction
+from send_core.audit.services import record_children_shown as _record_children_shown
 
 from .. import permissions
 from ..models import Pupil
@@ -52,6 +56,30 @@ def pupil_for(request: HttpRequest, pupil_id: int, *, send_record: bool = True) 
 def record_view(request: HttpRequest, pupil: Pupil, what: str) -> None:
     """Every look at a pupil's record goes in the school's audit trail."""
     record_pupil_view(request.user, pupil, request.tenant, what)
+
+
+def record_children_shown(
+    request: HttpRequest,
+    pupil_ids: Iterable[int],
+    what: str,
+    *,
+    exported: bool = False,
+    object_type: str = "pupils",
+    object_id: Any = "",
+    detail: dict | None = None,
+) -> None:
+    """Every response that names children with their SEND data (a list, a dashboard, a CSV, an API
+    page) is one row in the school's trail listing which children it showed."""
+    _record_children_shown(
+        actor=request.user,
+        acting_organisation=request.tenant,
+        pupil_ids=pupil_ids,
+        what=what,
+        action=AuditAction.EXPORT if exported else AuditAction.VIEW,
+        object_type=object_type,
+        object_id=object_id,
+        detail=detail,
+    )
 
 
 @dataclass(frozen=True)

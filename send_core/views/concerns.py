@@ -21,6 +21,7 @@ from .common import (
     pupil_context,
     pupil_for,
     query_without_page,
+    record_children_shown,
     record_view,
     record_view_on_get,
     toolkit,
@@ -32,12 +33,9 @@ def concern_list(request: HttpRequest) -> HttpResponse:
     """Open concerns about the pupils this person works with, those due for review first."""
     if not request.roles & (permissions.SEND_RECORD_EDITORS | permissions.CLASS_STAFF):
         raise PermissionDenied("Concerns are seen by the SENCO, the headteacher and the pupil's own teachers.")
-    concerns = open_concerns(user=request.user, roles=request.roles)
-    return render(
-        request,
-        "send_core/concerns/list.html",
-        {"page": paginate(request, concerns), "query": query_without_page(request)},
-    )
+    page = paginate(request, open_concerns(user=request.user, roles=request.roles))
+    record_children_shown(request, [concern.pupil_id for concern in page], "open concerns")
+    return render(request, "send_core/concerns/list.html", {"page": page, "query": query_without_page(request)})
 
 
 @require_GET

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_GET
 from .. import permissions
 from ..selectors.concerns import open_concerns
 from ..selectors.pupils import pupil_list
-from ..selectors.register import register_summary
+from ..selectors.register import last_month_end, register_figures_for_outsiders, register_summary
 from ..selectors.reviews import pupils_with_fewer_than_three_reviews, reviews_due, reviews_overdue
-from .common import toolkit
+from .common import record_children_shown, toolkit
 
 DUE_WITHIN_DAYS = 14
 # How many rows each list shows on the school's home page (the dashboard page shows them all).
@@ -45,7 +45,12 @@ def dashboard_context(request: HttpRequest, *, full: bool) -> dict[str, Any]:
     context["can_import"] = permissions.can_edit_pupil_details(roles)
 
     if permissions.can_view_register_summary(roles):
-        context["summary"] = register_summary(day)
+        if permissions.sees_exact_figures(roles):
+            context["summary"] = register_summary(day)
+        else:
+            # Month-end figures with small counts withheld: no child can be picked out or tracked day by day.
+            context["figures_day"] = last_month_end(day)
+            context["summary"] = register_figures_for_outsiders(register_summary(context["figures_day"]))
     if context["view"] in ("senco", "class_staff"):
         due = reviews_due(day, DUE_WITHIN_DAYS, user=user, roles=roles)
         overdue = reviews_overdue(day, user=user, roles=roles)
@@ -71,7 +76,18 @@ def dashboard_context(request: HttpRequest, *, full: bool) -> dict[str, Any]:
         mine = pupil_list(user, roles, on=day)
         context["my_pupils"] = list(mine[:MY_PUPILS_LIMIT])
         context["my_pupil_count"] = mine.count()
+    record_children_shown(request, _children_named(context), "SEND dashboard" if full else "school home page")
     return context
+
+
+def _children_named(context: dict[str, Any]) -> list[int]:
+    """Every child the dashboard's lists name (with a stage, a review, a concern or an EHC request)."""
+    ids = [plan.pupil_id for plan in context.get("due", []) + context.get("overdue", [])]
+    ids += [concern.pupil_id for concern in context.get("concerns", [])]
+    ids += [item.pupil_id for item in context.get("ehc_requests", [])]
+    ids += [row.pupil.pk for row in context.get("annual_reviews_due", []) + context.get("shortfall", [])]
+    ids += [pupil.pk for pupil in context.get("my_pupils", [])]
+    return ids
 
 
 @require_GET

@@ -21,6 +21,7 @@ from .common import (
     pupil_for,
     query_without_page,
     reads_send_record,
+    record_children_shown,
     record_view,
     record_view_on_get,
     require_sees_pupils,
@@ -37,12 +38,16 @@ def pupils(request: HttpRequest) -> HttpResponse:
     send_record = bool(request.roles & (permissions.SEND_RECORD_EDITORS | permissions.CLASS_STAFF))
     form = PupilFilterForm(request.GET or None, toolkit=toolkit(request), send_record=send_record)
     listed = form.narrow(pupil_list(request.user, request.roles, **form.selector_options()))
+    page = paginate(request, listed, PUPILS_PER_PAGE)
+    if send_record:
+        # The list names children with their stage and need: one row listing those on this page.
+        record_children_shown(request, [pupil.pk for pupil in page], "pupil list")
     return render(
         request,
         "send_core/pupils/list.html",
         {
             "form": form,
-            "page": paginate(request, listed, PUPILS_PER_PAGE),
+            "page": page,
             "query": query_without_page(request),
             "send_record": send_record,
             "can_add": permissions.can_edit_pupil_details(request.roles),

@@ -16,13 +16,15 @@ from ..models import NeedRank, ParentNotification, PupilNeed, RegisterEntry
 from ..selectors.pupils import covering
 from ..selectors.register import (
     current_stage,
+    last_month_end,
     parent_notifications_for,
+    register_figures_for_outsiders,
     register_history,
     register_on,
     register_summary,
 )
 from ..services import register as register_services
-from .common import form_page, posted, pupil_context, pupil_for, record_view, toolkit
+from .common import form_page, posted, pupil_context, pupil_for, record_children_shown, record_view, toolkit
 
 
 @require_GET
@@ -54,11 +56,20 @@ def register(request: HttpRequest) -> HttpResponse:
             )
             group["rows"].append({"entry": entry, "pupil": entry.pupil, "need": primary.get(entry.pupil_id)})
         stages = [by_stage[key] for key in sorted(by_stage, key=lambda key: (order.get(key, len(order)), key))]
+        record_children_shown(request, [entry.pupil_id for entry in entries], f"the register on {day.isoformat()}")
+    exact = permissions.sees_exact_figures(roles)
+    # Governors and business managers: month ends only, so one day cannot be compared with the next.
+    figures_day = day if exact else last_month_end(day)
+    summary = register_summary(figures_day) if figures else None
+    if summary is not None and not exact:
+        summary = register_figures_for_outsiders(summary)
     context = {
         "form": form,
         "day": day,
+        "figures_day": figures_day,
+        "figures_for_outsiders": figures and not exact,
         "is_today": day == timezone.localdate(),
-        "summary": register_summary(day) if figures else None,
+        "summary": summary,
         "stages": stages,
         "names": names,
         "whole_school": bool(roles & permissions.SEND_RECORD_EDITORS),

@@ -1,4 +1,6 @@
-from django.db import migrations
+import django.contrib.postgres.fields
+import django.contrib.postgres.indexes
+from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
@@ -6,4 +8,16 @@ class Migration(migrations.Migration):
         ("audit", "0001_initial"),
     ]
 
-    operations = []
+    operations = [
+        migrations.AddField(
+            model_name="auditevent",
+            name="pupil_ids",
+            field=django.contrib.postgres.fields.ArrayField(
+                base_field=models.BigIntegerField(), blank=True, default=list, size=None
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="auditevent",
+            index=django.contrib.postgres.indexes.GinIndex(fields=["pupil_ids"], name="audit_pupil_ids_gin"),
+        ),
+    ]

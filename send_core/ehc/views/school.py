@@ -11,7 +11,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from send_core.exchange import get_exchange
 from send_core.services.base import today
-from send_core.views.common import errors_page, form_page, posted, pupil_context, pupil_for, record_view, toolkit
+from send_core.views.common import (
+    errors_page,
+    form_page,
+    posted,
+    pupil_context,
+    pupil_for,
+    record_children_shown,
+    record_view,
+    toolkit,
+)
 
 from .. import reviews, selectors, services
 from ..forms import AnnualReviewPlanForm, AnnualReviewRecordForm, ReplyForm, RequestForm
@@ -81,7 +90,9 @@ def start_request(request: HttpRequest, pupil_id: int) -> HttpResponse:
 @require_GET
 def request_list(request: HttpRequest) -> HttpResponse:
     _school(request)
-    return render(request, TEMPLATES + "requests.html", {"requests": selectors.school_requests()})
+    requests = list(selectors.school_requests())
+    record_children_shown(request, [item.pupil_id for item in requests], "EHC requests")
+    return render(request, TEMPLATES + "requests.html", {"requests": requests})
 
 
 def _builder_context(request: HttpRequest, item: EhcRequest, form: RequestForm | None = None) -> dict:
