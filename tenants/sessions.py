@@ -56,15 +56,13 @@ def session_is_current(request: HttpRequest) -> bool:
 def session_is_for_this_host(request: HttpRequest) -> bool:
     """A session is good only on the address it was issued for (sign-in: the base domain; hand-off:
     the organisation's host). A cookie copied to another address is refused."""
-    here = request_host(request)
     issued_for = request.session.get(SESSION_HOST_KEY)
     if issued_for is None:
-        # Every sign-in through a request stamps the host. A session without one was made in code
-        # (or before this rule): it is bound to the first address that presents it.
-        if here:
-            request.session[SESSION_HOST_KEY] = here
+        # Every sign-in through a request stamps the host (stamp_session), so only a session made in
+        # code, or one from before this rule (gone within SESSION_COOKIE_AGE), has none. Writing a
+        # stamp here would cost every such request a session save, so it is let through unbound.
         return True
-    return issued_for == here
+    return issued_for == request_host(request)
 
 
 def second_factor_needed(user) -> bool:
