@@ -217,6 +217,9 @@ CAIRN_TRUSTED_PROXIES = [
     str(ipaddress.ip_network(p.strip(), strict=False)) for p in (env("CAIRN_TRUSTED_PROXIES", "") or "").split(",") if p.strip()
 ]
 AXES_CLIENT_IP_CALLABLE = "send_platform.sign_in_limits.client_address"
+# Axes warns that counting by username alone lets rotating user agents escape the count; Cairn's
+# handler adds up an account's failures from every address and user agent, so none escapes.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_TEMPLATE = "errors/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

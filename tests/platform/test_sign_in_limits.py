@@ -161,3 +161,13 @@ def test_changing_the_case_of_the_email_address_does_not_reset_the_count(owner):
     for n in range(settings.AXES_FAILURE_LIMIT):
         _fail(1, ATTACKER, variants[n % len(variants)])
     assert _locked(_sign_in(STRANGER, owner.email, TEST_PASSWORD))
+
+
+def test_rotating_the_user_agent_does_not_escape_the_count(owner):
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        client = Client(HTTP_HOST=settings.BASE_DOMAIN, HTTP_USER_AGENT=f"Browser/{n}")
+        client.post(
+            "/sign-in/", {"email": owner.email, "password": "wrong"}, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=ATTACKER
+        )
+    assert AccessAttempt.objects.filter(username=owner.email).count() == settings.AXES_FAILURE_LIMIT  # one row each
+    assert _locked(_sign_in(STRANGER, owner.email, TEST_PASSWORD))
