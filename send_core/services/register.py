@@ -33,12 +33,18 @@ from .base import AuditAction, acting_roles, audit, check_choice, check_not_futu
 
 
 def has_ehc_plan_on(pupil: Pupil, day: datetime.date) -> bool:
-    """True when the school holds a final EHC plan for the pupil, issued on or before `day`."""
+    """True when the school holds the pupil's final EHC plan and a version of it was issued by `day`.
+
+    The version in force on `day` may since have been replaced by an amended one issued later.
+    """
     # Imported here: the EHC app's models load after the pupil record's.
     from send_core.ehc.models import EhcPlan, EhcPlanStatus
 
+    plans = EhcPlan.objects.filter(pupil_id=pupil.pk)
+    if not plans.filter(status=EhcPlanStatus.FINAL).exists():
+        return False
     issued = Q(issued_on__isnull=True) | Q(issued_on__lte=day)
-    return EhcPlan.objects.filter(issued, pupil_id=pupil.pk, status=EhcPlanStatus.FINAL).exists()
+    return plans.filter(issued, status__in=[EhcPlanStatus.FINAL, EhcPlanStatus.SUPERSEDED]).exists()
 
 
 def _census_code(pupil: Pupil, stage: Stage, on: datetime.date) -> tuple[str, bool]:

@@ -361,3 +361,20 @@ def test_cheshire_east_step_3_is_the_request_reported_as_k_until_the_plan(in_a, 
     assert [e.census_code for e in register_history(pupil)] == ["K", "K", "E"]
     with in_b():
         assert not RegisterEntry.objects.filter(pupil_id=pupil.pk).exists()
+
+
+def test_a_move_dated_when_an_earlier_version_of_the_plan_was_in_force_is_allowed(in_a, staff):
+    senco = staff("senco")
+    pupil = PupilFactory()
+    on_register(pupil, since=D(2023, 9, 4))
+    # Issued 6 January 2025, amended on 2 February 2026: on 10 March 2025 the first version was in force.
+    final_ehc_plan(pupil, D(2025, 1, 6), status="superseded")
+    final_ehc_plan(pupil, D(2026, 2, 2))
+    entry = place_on_register(pupil, "ehc_plan", reason="Plan issued", decided_by=senco, on=D(2025, 3, 10))
+    assert entry.census_code == CensusCode.EHC_PLAN
+    # A plan that has ceased (no final version now) is no plan.
+    other = PupilFactory()
+    on_register(other, since=D(2023, 9, 4))
+    final_ehc_plan(other, D(2025, 1, 6), status="ceased")
+    with pytest.raises(ValidationError, match="no final EHC plan"):
+        place_on_register(other, "ehc_plan", reason="Plan issued", decided_by=senco, on=D(2025, 3, 10))
