@@ -11,7 +11,7 @@ from django_tenants.utils import get_public_schema_name
 from send_platform.sentry import tag_organisation
 
 from send_core.audit.models import AuditAction
-from send_core.audit.services import record_event
+from send_core.audit.services import record_event, record_refusal, route_name
 
 from .routing import base_site_url
 from .selectors import roles_in
@@ -94,12 +94,13 @@ class MembershipMiddleware:
         if not request.user.is_authenticated:
             return HttpResponseRedirect(base_site_url(request, "/sign-in/", next=request.build_absolute_uri()))
         if not request.roles:
-            record_event(
+            # In the person's own (public) trail, throttled: never text of theirs in this organisation's.
+            record_refusal(
                 actor=request.user,
-                action=AuditAction.DENIED,
-                object_type="organisation",
-                object_id=tenant.pk,
-                summary=f"Refused {request.method} {request.path[:100]}: not a member",
+                refused_at=tenant,
+                reason="not a member",
+                route=route_name(request),
+                method=request.method,
             )
             return render(
                 request,

@@ -5,14 +5,16 @@ Mounted at /exchange/api/ on the organisation's own host; the same roles as the 
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import exceptions, generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tenants.api import IsMemberHere, role_permission
+from send_core.audit.services import record_refusal, route_name
+from tenants.api import IsMemberHere, api_roles, role_permission
 
 from . import links, selectors, services
 from .models import Envelope, EnvelopeDocument
@@ -95,6 +97,24 @@ class OpenedEnvelopeSerializer(serializers.Serializer):
     documents = EnvelopeDocumentSerializer(many=True)
 
 
+class RecordsRefusals:
+    """A refused call to the exchange API is recorded in the caller's own trail (throttled)."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, (DjangoPermissionDenied, exceptions.PermissionDenied, exceptions.NotAuthenticated)):
+            request = self.request
+            user = request.user if request.user.is_authenticated else None
+            record_refusal(
+                actor=user,
+                refused_at=request.tenant,
+                reason="exchange API",
+                route=route_name(request),
+                method=request.method,
+                actor_is_member=bool(user and api_roles(request)),
+            )
+        return super().handle_exception(exc)
+
+
 def _envelope(request: Request, envelope_id: int) -> Envelope:
     try:
         return selectors.envelope_for(request.tenant, envelope_id)
@@ -102,7 +122,7 @@ def _envelope(request: Request, envelope_id: int) -> Envelope:
         raise Http404("There is no envelope with this number for your organisation.") from None
 
 
-class EnvelopeList(generics.ListAPIView):
+class EnvelopeList(RecordsRefusals, generics.ListAPIView):
     """Envelopes to and from this organisation, newest first."""
 
     permission_classes = EXCHANGE_PERMISSIONS
@@ -123,7 +143,7 @@ class EnvelopeList(generics.ListAPIView):
         return None if page is None else selectors.reveal_envelopes(page, self.request.tenant)
 
 
-class EnvelopeDetail(APIView):
+class EnvelopeDetail(RecordsRefusals, APIView):
     """One envelope with its payload and documents. Opening it is recorded on both sides."""
 
     permission_classes = EXCHANGE_PERMISSIONS
@@ -147,7 +167,7 @@ class EnvelopeDetail(APIView):
         return Response(OpenedEnvelopeSerializer(data, context={"request": request}).data)
 
 
-class EnvelopeAcknowledgement(APIView):
+class EnvelopeAcknowledgement(RecordsRefusals, APIView):
     """The recipient acknowledges an envelope it has opened."""
 
     permission_classes = EXCHANGE_PERMISSIONS

@@ -4,6 +4,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 from django.test import Client
+from django_tenants.utils import schema_context
 
 from send_core.audit.models import AuditEvent
 from tenants.handoff import issue_handoff_token
@@ -17,9 +18,11 @@ def test_a_member_of_school_a_gets_403_and_no_data_at_school_b(member, client_fo
     body = response.content.decode()
     assert "You are not a member of Birchwood Primary Academy" in body
     assert "Beatrice Secretname" not in body
-    # The refusal is in school B's own trail.
-    with in_schema(school_b):
+    # The refusal is in the refused person's own trail (the public one), never in school B's.
+    with schema_context("public"):
         assert AuditEvent.objects.filter(action="denied", actor_id=senco_a.pk).exists()
+    with in_schema(school_b):
+        assert not AuditEvent.objects.filter(action="denied", actor_id=senco_a.pk).exists()
 
 
 def test_a_member_sees_their_schools_home_with_its_staff(member, client_for, school_a):
