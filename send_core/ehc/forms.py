@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from send_core.forms.base import CairnForm, choice_field, date_field, text_area
+from tenants.validators import validate_name
 
 from .models import PLAN_SECTIONS, AdviceSource, ExceptionReason, ReceivedHow, Requester, ReviewRecommendation
 
@@ -181,15 +182,19 @@ class FamilyRequestForm(CairnForm):
         radios=True,
         message="Choose who made the request.",
     )
-    requester_name = forms.CharField(label="Their name", max_length=200)
+    requester_name = forms.CharField(label="Their name", max_length=200, validators=[validate_name])
     received_on = date_field("Date the request was received")
     received_how = choice_field(
         "How it was received",
         [c for c in ReceivedHow.choices if c[0] != ReceivedHow.EXCHANGE],
         message="Choose how the request arrived.",
     )
-    first_name = forms.CharField(label="Child's or young person's first name", max_length=100)
-    last_name = forms.CharField(label="Last name", max_length=100)
+    first_name = forms.CharField(
+        label="Child's or young person's first name", max_length=100, validators=[validate_name]
+    )
+    last_name = forms.CharField(label="Last name", max_length=100, validators=[validate_name])
     date_of_birth = date_field("Date of birth")
-    school_name = forms.CharField(label="School or college, if any", max_length=200, required=False)
+    school_name = forms.CharField(
+        label="School or college, if any", max_length=200, required=False, validators=[validate_name]
+    )
     reason = text_area("What the request says", rows=5)

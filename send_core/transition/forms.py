@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from tenants.validators import validate_name
+
 from ..forms.base import CairnForm, date_field
 from .records import SECTIONS
 
@@ -21,6 +23,7 @@ class DestinationForm(CairnForm):
         max_length=200,
         required=False,
         help_text="Needed only for a school that is not on Cairn.",
+        validators=[validate_name],
     )
 
 
