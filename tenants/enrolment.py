@@ -29,6 +29,8 @@ from .models import AuthenticatorDevice, EnrolmentLink, User
 ENROLMENT_GRANT_KEY = "cairn_may_enrol_until"
 ENROLMENT_GRANT_SECONDS = 30 * 60
 ENROLMENT_LINK_MINUTES = 30
+# One email a minute at most: someone holding only the password cannot flood the person's inbox.
+ENROLMENT_LINK_GAP_SECONDS = 60
 
 
 def _hash(code: str) -> str:
@@ -68,8 +70,14 @@ def send_enrolment_link(*, user: User, link_base: str) -> None:
 
     The code travels after '#' so browsers never send it in an address (or to an access log).
     Any earlier link is withdrawn (the audit trail, not this table, keeps the history).
+    ValidationError if one was sent less than ENROLMENT_LINK_GAP_SECONDS ago.
     """
     now = timezone.now()
+    User.objects.select_for_update().filter(pk=user.pk).first()  # one request per person at a time
+    if EnrolmentLink.objects.filter(
+        user=user, created_at__gt=now - timedelta(seconds=ENROLMENT_LINK_GAP_SECONDS)
+    ).exists():
+        raise ValidationError("We emailed you a link less than a minute ago. Check your email, then try again.")
     EnrolmentLink.objects.filter(user=user).delete()
     code = secrets.token_urlsafe(32)
     EnrolmentLink.objects.create(

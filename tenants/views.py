@@ -143,7 +143,10 @@ def email_enrolment_link(request: HttpRequest) -> HttpResponse:
     """Email the signed-in person a single-use link to add their first authenticator."""
     if confirmed_device_for(request.user) is not None:
         return redirect("two-factor")
-    enrolment.send_enrolment_link(user=request.user, link_base=base_site_url(request, "/two-factor/enrol/"))
+    try:
+        enrolment.send_enrolment_link(user=request.user, link_base=base_site_url(request, "/two-factor/enrol/"))
+    except ValidationError as error:
+        return render(request, "tenants/two_factor_link_needed.html", {"error": error.messages[0]}, status=429)
     return render(request, "tenants/two_factor_link_sent.html", {"email": request.user.email})
 
 

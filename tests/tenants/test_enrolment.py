@@ -157,3 +157,17 @@ def test_existing_authenticators_move_to_sealed_storage_and_keep_working(member,
     assert senco.has_authenticator  # so the code is asked for even where it is not required
     assert device_secret(device) == old.bin_key
     assert device.verify_token(code_for(device))
+
+
+def test_links_are_emailed_at_most_once_a_minute(public, member, school_a):
+    senco = member(school_a, "senco")
+    _sign_in(public, senco)
+    assert public.post("/two-factor/email-link/").status_code == 200
+    again = public.post("/two-factor/email-link/")
+    assert again.status_code == 429 and "less than a minute ago" in again.content.decode()
+    assert len(mail.outbox) == 1
+    # The first link still works.
+    assert public.post("/two-factor/enrol/", {"code": _link_code(mail.outbox[0])}).status_code == 302
+    EnrolmentLink.objects.filter(user=senco).update(created_at=timezone.now() - timedelta(seconds=61))
+    assert public.post("/two-factor/email-link/").status_code == 200
+    assert len(mail.outbox) == 2
