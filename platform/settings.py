@@ -148,7 +148,9 @@ FORM_RENDERER = "send_platform.forms.GovukFormRenderer"
 
 # --- Database ----------------------------------------------------------------------------
 DATABASE_URL = env("DATABASE_URL")
-CONN_MAX_AGE = int(env("CONN_MAX_AGE", "300"))  # finite: many schemas cost memory per connection
+# Finite: many schemas cost memory per connection. `./cairn run` exports 0: runserver opens a
+# thread per request and each kept its own connection until PostgreSQL said "too many clients".
+CONN_MAX_AGE = int(env("CONN_MAX_AGE", "300"))
 if DATABASE_URL:
     import dj_database_url
 
@@ -162,6 +164,8 @@ else:
     _db = database_settings(DATA_DIR)
     _db["CONN_MAX_AGE"] = CONN_MAX_AGE
 _db["ENGINE"] = "django_tenants.postgresql_backend"
+# A kept connection that the server dropped (restart, failover) is replaced, not handed to a request.
+_db["CONN_HEALTH_CHECKS"] = True
 _db.setdefault("TEST", {})
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -178,6 +182,10 @@ CACHES = {
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
     }
 }
+if _cache_url:
+    # A hung Redis must cost a request about a second, not five, before the caller's guard steps in.
+    _cache_timeout = float(env("CACHE_SOCKET_TIMEOUT", "1"))
+    CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": _cache_timeout, "socket_timeout": _cache_timeout}
 
 # --- People and sign-in ------------------------------------------------------------------
 AUTH_USER_MODEL = "tenants.User"
@@ -279,7 +287,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["tenants.api.IsMemberHere"],
     "EXCEPTION_HANDLER": "tenants.api.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["send_platform.throttling.UserRateThrottle"],  # fails open if the cache is away
     "DEFAULT_THROTTLE_RATES": {"user": env("API_RATE", "1200/hour")},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -303,6 +311,8 @@ EMAIL_PORT = int(env("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# A mail server that never answers must not hold a worker until the task's time limit.
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "20"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", f"Cairn <no-reply@{BASE_DOMAIN}>")
 
 # --- Celery: the tenant travels with every task -------------------------------------------
@@ -318,6 +328,26 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
+else:
+    # The longest delay any task is queued with: the nightly reporting spread (CAIRN_REPORTING_JITTER_SECONDS,
+    # default an hour). Redis hands an unacknowledged task to another worker after visibility_timeout, so it
+    # must outlast that delay plus a task's run, or delayed tasks would be delivered twice.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "10800")),
+        "socket_connect_timeout": float(env("CELERY_BROKER_SOCKET_TIMEOUT", "3")),
+        "socket_timeout": float(env("CELERY_BROKER_SOCKET_TIMEOUT", "3")),
+    }
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = float(env("CELERY_BROKER_SOCKET_TIMEOUT", "3"))
+# At-least-once: a task is acknowledged only when it finishes, and a worker killed mid-task hands it
+# back to the queue. Every task is written to be safe to run twice.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# No task may run for ever: the soft limit raises inside the task so it records its failure, the hard
+# limit kills it. A reporting run still "running" after the hard limit is marked failed (graphql.tasks).
+CELERY_TASK_TIME_LIMIT = int(env("CELERY_TASK_TIME_LIMIT", "900"))
+CELERY_TASK_SOFT_TIME_LIMIT = int(env("CELERY_TASK_SOFT_TIME_LIMIT", str(max(CELERY_TASK_TIME_LIMIT - 60, 1))))
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", f"file://{DATA_DIR / 'celery-results'}")
 if CELERY_RESULT_BACKEND.startswith("file://"):
     (DATA_DIR / "celery-results").mkdir(parents=True, exist_ok=True)
