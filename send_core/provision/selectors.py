@@ -316,7 +316,7 @@ class MapFigures:
 def map_figures(the_map: ProvisionMap, *, hide_small: bool) -> MapFigures:
     """The map's figures as a reader sees them (hide_small for the roles that see no child)."""
 
-    shown: dict[str, int | str] = {}
+    protected: dict[str, int | str] = {}
     if hide_small:
         # Year groups and needs each add up to the pupils on the map (never shown): a reader who could
         # work a "Fewer than 5" out from them sees another cell withheld too.
@@ -326,12 +326,12 @@ def map_figures(the_map: ProvisionMap, *, hide_small: bool) -> MapFigures:
         sums = [("pupils", [name for name in cells if name.startswith("year:")])]
         if sum(f.pupils for f in the_map.by_need) == cells["pupils"]:
             sums.append(("pupils", [name for name in cells if name.startswith("need:")]))
-        shown = protect_counts(cells, sums, hidden=["pupils"])
+        protected = protect_counts(cells, sums, hidden=["pupils"])
 
     def rows(figures: list[FigureRow], prefix: str) -> list[FigureRow]:
         if not hide_small:
             return list(figures)
-        return [FigureRow(f.label, shown[f"{prefix}:{i}"], f.cost) for i, f in enumerate(figures)]
+        return [FigureRow(f.label, protected[f"{prefix}:{i}"], f.cost) for i, f in enumerate(figures)]
 
     lines: list[GroupLine] = []
     small: dict[str, list[GroupFigure]] = defaultdict(list)
