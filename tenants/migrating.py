@@ -237,8 +237,13 @@ def _migrate_normally(schema: str) -> None:
 # --- The whole fleet --------------------------------------------------------------------------
 
 
-def migrate_fleet(*, workers: int = 2, stdout=None, shared: bool = True) -> FleetResult:
-    """Bring public, the template, every organisation schema and every spare up to the code's migrations."""
+def migrate_fleet(
+    *, workers: int = 2, stdout=None, shared: bool = True, schemas: list[str] | None = None
+) -> FleetResult:
+    """Bring public, the template, every organisation schema and every spare up to the code's migrations.
+
+    `schemas` narrows the fleet to those names (the benchmark's schools); by default, all of it.
+    """
     from .services import prepare_template_schema
 
     started = time.perf_counter()
@@ -248,7 +253,7 @@ def migrate_fleet(*, workers: int = 2, stdout=None, shared: bool = True) -> Flee
         connection.set_schema_to_public()
     prepare_template_schema()
     template = settings.CAIRN_TEMPLATE_SCHEMA
-    schemas = fleet_schemas()
+    schemas = fleet_schemas() if schemas is None else list(schemas)
     states = migration_states([template, *schemas])
     target = states.pop(template)
     result = FleetResult(total=len(schemas))
