@@ -227,3 +227,122 @@ def test_cost_per_pupil_is_shown_to_10_pounds_only_when_no_few_pupils_make_it(co
     row.sen_support_costed_pupils = costed
     row.sen_support_cost_dominated = dominated
     assert serve(row)["cost_per_pupil"] == expected
+
+
+# --- Exact feasibility: what interval reasoning missed -----------------------------------------
+
+
+def test_a_listed_key_shown_as_suppressed_is_at_least_5_so_it_cannot_leave_two_small_years_pinned():
+    # Register 7 = Year 3 + Year 5 + Year 6, Years 5 and 6 at 1 each. Worked by hand: Year 3 is
+    # listed, so at least 1; "Suppressed" says it is not 1 to 4, so it is at least 5; then
+    # Year 5 + Year 6 = 7 - Year 3 is at most 2, and each is at least 1: both are exactly 1.
+    cells = {"on_register": 7, "year:3": 5, "year:5": 1, "year:6": 1}
+    sums = [("on_register", ("year:3", "year:5", "year:6"))]
+    served_before = {"on_register": 7, "year:3": None, "year:5": None, "year:6": None}
+    assert small_cells_recovered(cells, sums, served_before) == {"year:5", "year:6"}
+    # Were Year 3 not a listed key it could be 0, and Years 5 and 6 could be 3 + 4: nothing pinned.
+    assert small_cells_recovered(cells, sums, served_before, listed=()) == set()
+
+    table = protect_table(cells, sums)
+    # By hand: only the register itself is left to suppress; then Year 5 + Year 6 = register - Year 3
+    # with the register unknown, so each of them can be anything from 1 to 4.
+    assert table.shown == {"on_register": None, "year:3": 5, "year:5": None, "year:6": None}
+    assert table.secondary == {"on_register"}
+    assert not small_cells_recovered(cells, sums, table.shown, secondary=table.secondary)
+
+
+def test_two_suppressed_cells_that_must_add_up_to_5_cannot_leave_a_small_one_pinned():
+    # 15 = a0 + a1, and a1 = x + y + z with a0 = 9, a1 = 6, x = 1, y = 0, z = 5. Served as before
+    # (15 and 9 shown, the rest not), by hand: a1 = 15 - 9 = 6, so x + y + z = 6; y and z are each
+    # 0 or at least 5, so y + z is 0, 5, 10, ...; x is 1 to 4, so y + z = 5 (5 + 0 or 0 + 5) and
+    # x is exactly 1. Bounds alone (y and z each 0 to 5) miss it.
+    cells = {"total": 15, "a0": 9, "a1": 6, "x": 1, "y": 0, "z": 5}
+    sums = [("total", ("a0", "a1")), ("a1", ("x", "y", "z"))]
+    served_before = {"total": 15, "a0": 9, "a1": None, "x": None, "y": None, "z": None}
+    assert small_cells_recovered(cells, sums, served_before) == {"x"}
+
+    table = protect_table(cells, sums)
+    assert not small_cells_recovered(cells, sums, table.shown, secondary=table.secondary)
+    # By hand, the least count to suppress: x = a1 - 5 must stay unknown, so a1 must, so a0 or the
+    # total must go with it (a0 + a1 = 15 beats total + a1 = 21); then a1 = 15 - a0 with both 0 or
+    # at least 5 leaves a1 anywhere from 6 to 9, and x from 1 to 4. Hiding y and z instead leaks.
+    assert table.shown == {"total": 15, "a0": None, "a1": None, "x": None, "y": 0, "z": 5}
+    assert table.secondary == {"a0", "a1"}
+
+
+def test_a_table_that_cannot_be_protected_is_not_shown_at_all_and_nothing_is_said_fewer_than_5():
+    # 4 = four parts of 1: even with every cell "Fewer than 5", four parts of at least 1 adding up
+    # to at most 4 are each exactly 1. So nothing is shown, and no label says "Fewer than 5".
+    cells = {"t": 4, "a": 1, "b": 1, "c": 1, "d": 1}
+    sums = [("t", ("a", "b", "c", "d"))]
+    assert small_cells_recovered(cells, sums, dict.fromkeys(cells), secondary=set()) == {"t", "a", "b", "c", "d"}
+    table = protect_table(cells, sums)
+    assert table.shown == dict.fromkeys(cells)
+    assert table.secondary == set(cells)
+    assert not small_cells_recovered(cells, sums, table.shown, secondary=table.secondary)
+
+
+def test_secondary_suppression_takes_the_least_count_not_the_first_cell():
+    # 40 = k + e + m + n with k = 3: suppressing any one other part protects k (k + x = 40 - rest,
+    # x is 0 or at least 5). The least costly is the part of 6, not the total (40) or 25.
+    cells = {"total": 40, "k": 3, "m": 25, "e": 6, "n": 6}
+    sums = [("total", ("k", "m", "e", "n"))]
+    table = protect_table(cells, sums)
+    assert table.secondary == {"e"}
+    assert table.shown == {"total": 40, "k": None, "m": 25, "e": None, "n": 6}
+
+
+# Generated tables: a total with 2 to 6 parts, perhaps one part split again (nested margins),
+# perhaps a second breakdown of the same total, perhaps a hidden remainder; breakdown parts are
+# listed keys (named "<breakdown>:<key>", none of them 0, as a key with nobody is not listed).
+counts = st.one_of(st.integers(0, 6), st.integers(0, 40))
+
+
+@st.composite
+def linked_tables(draw):
+    cells: dict[str, int] = {}
+    sums = []
+    hidden = []
+    first_listed = draw(st.booleans())
+    parts = draw(st.lists(counts.filter(lambda v: v > 0) if first_listed else counts, min_size=2, max_size=6))
+    names = [f"a:{i}" if first_listed else f"a{i}" for i in range(len(parts))]
+    cells.update(zip(names, parts, strict=True))
+    cells["total"] = sum(parts)
+    sums.append(("total", tuple(names)))
+    if draw(st.booleans()):
+        # A nested margin: one part split into 2 or 3 further parts.
+        split = draw(st.sampled_from(names))
+        cuts = sorted(draw(st.lists(st.integers(0, cells[split]), min_size=1, max_size=2)))
+        pieces = [b - a for a, b in zip([0, *cuts], [*cuts, cells[split]], strict=True)]
+        sub = [f"{split}.{i}" for i in range(len(pieces))]
+        cells.update(zip(sub, pieces, strict=True))
+        sums.append((split, tuple(sub)))
+    if draw(st.booleans()) and cells["total"] > 0:
+        # A second breakdown of the same total (e.g. by year as well as by need).
+        k = draw(st.integers(2, 6))
+        cuts = sorted(draw(st.lists(st.integers(0, cells["total"]), min_size=k - 1, max_size=k - 1)))
+        pieces = [b - a for a, b in zip([0, *cuts], [*cuts, cells["total"]], strict=True)]
+        other = [(f"b:{i}", v) for i, v in enumerate(pieces) if v > 0]
+        cells.update(other)
+        sums.append(("total", tuple(n for n, _ in other)))
+    if draw(st.booleans()):
+        # A hidden remainder: the total is part of a wider total, the rest never shown.
+        cells["rest"] = draw(counts)
+        cells["whole"] = cells["total"] + cells["rest"]
+        hidden.append("rest")
+        sums.append(("whole", ("total", "rest")))
+    return cells, sums, hidden
+
+
+def assert_protected(cells, sums, hidden) -> None:
+    table = protect_table(cells, sums, hidden=hidden)
+    assert all(v is None or not is_small(v) for v in table.shown.values())
+    assert all(table.shown[n] == v for n, v in cells.items() if n not in hidden and table.shown[n] is not None)
+    assert not small_cells_recovered(cells, sums, table.shown, hidden, table.secondary)
+
+
+# 300 here keeps the suite quick; `./cairn bench -k disclosure` runs 10,000 (tests/benchmarks/bench_disclosure.py).
+@settings(max_examples=300, deadline=None)
+@given(linked_tables())
+def test_no_generated_table_leaves_a_count_from_1_to_4_pinned_for_an_exact_attacker(table):
+    assert_protected(*table)
