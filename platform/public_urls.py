@@ -20,6 +20,7 @@ urlpatterns = [
     path("operator/reporting/", include("send_graphql.operator_urls")),
     path("toolkits/", include("integrations.toolkits.public_urls")),
     path("health/", platform_views.health, name="health"),
+    path("health/ready/", platform_views.ready, name="health-ready"),
 ]
 
 handler403 = "send_platform.views.permission_denied"

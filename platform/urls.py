@@ -12,6 +12,7 @@ urlpatterns = [
     path("sign-out/", views.sign_out, name="sign-out"),
     path("staff/", views.staff, name="staff"),
     path("health/", platform_views.health, name="health"),
+    path("health/ready/", platform_views.ready, name="health-ready"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/", include("send_core.api.urls")),
     path("exchange/", include("integrations.exchange.urls")),

@@ -147,6 +147,11 @@ TABLE: dict[str, Entry] = {
         la=allow("caseworker", "sen_manager", odd={"anonymous": "ok", "non_member": "ok", "unverified": "ok"}),
         trust=allow("send_lead", odd={"anonymous": "ok", "non_member": "ok", "unverified": "ok"}),
     ),
+    "organisation /health/ready/": page(
+        school=allow(*EVERY_SCHOOL_ROLE, odd={"anonymous": "ok", "non_member": "ok", "unverified": "ok"}),
+        la=allow("caseworker", "sen_manager", odd={"anonymous": "ok", "non_member": "ok", "unverified": "ok"}),
+        trust=allow("send_lead", odd={"anonymous": "ok", "non_member": "ok", "unverified": "ok"}),
+    ),
     # api-schema
     "organisation /api/schema/": api(
         school=allow(*EVERY_SCHOOL_ROLE), la=allow("caseworker", "sen_manager"), trust=allow("send_lead")
@@ -689,4 +694,7 @@ TABLE: dict[str, Entry] = {
     "base /toolkits/": page(platform=allow("operator")),
     # health
     "base /health/": page(platform=allow("operator", odd={"anonymous": "ok", "non_member": "ok", "unverified": "ok"})),
+    "base /health/ready/": page(
+        platform=allow("operator", odd={"anonymous": "ok", "non_member": "ok", "unverified": "ok"})
+    ),
 }
