@@ -288,8 +288,9 @@ def migrate_fleet(
             continue
         for schema in members:
             try:
-                with transaction.atomic():
-                    _migrate_normally(schema)
+                # Not wrapped in a transaction here: a non-atomic migration (one reason to come this
+                # way) must run outside one; atomic migrations bring their own.
+                _migrate_normally(schema)
             except Exception as error:  # noqa: BLE001 - reported at the end; the rest carry on
                 connection.set_schema_to_public()
                 done(schema, f"{type(error).__name__}: {error}")

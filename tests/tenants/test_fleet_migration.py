@@ -1,5 +1,7 @@
 """Fleet migration: only schemas that are behind are touched, by replaying the SQL worked out once."""
 
+import threading
+
 import pytest
 from django.conf import settings
 from django.db import connection, transaction
@@ -117,3 +119,55 @@ def test_an_interrupted_run_resumes_with_only_what_is_behind(db, monkeypatch):
         for schema in schemas:
             assert _structure(schema) == _structure(TEMPLATE)
         transaction.set_rollback(True)
+
+
+def test_a_schema_whose_state_has_no_replay_is_migrated_the_ordinary_way(db):
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            # Half-made: the schema exists but nothing was ever recorded in it.
+            cursor.execute(f'CREATE SCHEMA "{SPARE_PREFIX}fleetempty"')
+
+        result = migrate_fleet(workers=1, stdout=None, shared=False)
+
+        assert result.migrated == [f"{SPARE_PREFIX}fleetempty"] and result.replayed == []
+        assert _structure(f"{SPARE_PREFIX}fleetempty") == _structure(TEMPLATE)
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_parallel_replay_commits_each_schema_on_its_own_connection():
+    # The workers open connections of their own, so the schemas must be committed: this runs in a
+    # thread with its own Django connection, outside the test's transaction, and drops what it made.
+    outcome: dict = {}
+    names = ["fleetp1", "fleetp2", "fleetp3", "fleetp4"]
+
+    def run() -> None:
+        schemas = []
+        try:
+            schemas = [_behind(name) for name in names[:3]]
+            broken = _behind(names[3])
+            schemas.append(broken)
+            with connection.cursor() as cursor:
+                cursor.execute(f'CREATE TABLE "{broken}"."{NEW_TABLE}" (x int)')
+            result = migrate_fleet(workers=2, stdout=None, shared=False, schemas=schemas)
+            outcome["result"] = result
+            outcome["same"] = [_structure(s) == _structure(TEMPLATE) for s in schemas[:3]]
+            outcome["broken_applied"] = NEWEST in _applied(broken)
+        except BaseException as error:  # noqa: BLE001 - re-raised in the test's thread
+            outcome["error"] = error
+        finally:
+            with connection.cursor() as cursor:
+                for name in names:
+                    cursor.execute(f'DROP SCHEMA IF EXISTS "{SPARE_PREFIX}{name}" CASCADE')
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    result = outcome["result"]
+    assert sorted(result.replayed) == [SPARE_PREFIX + name for name in names[:3]]
+    assert set(result.failures) == {SPARE_PREFIX + names[3]}
+    assert outcome["same"] == [True, True, True]
+    assert outcome["broken_applied"] is False
