@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from ..models import ParticipantRole
+from ..services.concurrency import StaleEdit
 
 RADIOS_TEMPLATE = "send_core/govuk/radios.html"
 CHECKBOXES_TEMPLATE = "send_core/govuk/checkboxes.html"
@@ -70,8 +71,17 @@ class CairnForm(forms.Form):
     # Filters and other forms where every field is optional say so once, not on each label.
     plain_labels = False
 
-    def __init__(self, *args: Any, **kwargs: Any):
+    def __init__(self, *args: Any, version: str | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        # The other person's values after a refused stale save, as (label, value) pairs.
+        self.theirs: list[tuple[str, Any]] = []
+        if version is not None:
+            # An edit form carries the version of the record it was drawn from (see services/concurrency.py).
+            self.fields["seen_version"] = forms.CharField(
+                widget=forms.HiddenInput,
+                initial=version,
+                required=False,
+            )
         for field in self.fields.values():
             # Checkboxes first: Django's CheckboxSelectMultiple is a kind of RadioSelect.
             if isinstance(field.widget, forms.CheckboxSelectMultiple):
@@ -83,6 +93,9 @@ class CairnForm(forms.Form):
 
     def add_service_errors(self, error: ValidationError) -> None:
         """Put a service's ValidationError on the form: on a field when it names one, else above the form."""
+        if isinstance(error, StaleEdit):
+            self.show_stale(error)
+            return
         if hasattr(error, "error_dict"):
             for name, errors in error.error_dict.items():
                 field = self.error_fields.get(name, name)
@@ -95,6 +108,19 @@ class CairnForm(forms.Form):
                     self.add_error(None, messages)
         else:
             self.add_error(None, error.messages)
+
+    def show_stale(self, error: StaleEdit) -> None:
+        """Keep what this person typed, show the other person's values beside it, and carry the new
+        version so that saving again (having seen their change) goes through."""
+        self.add_error(None, error.messages)
+        data = self.data.copy()
+        data["seen_version"] = error.version
+        self.data = data
+        self.theirs = [
+            (self.fields[self.error_fields.get(name, name)].label, value)
+            for name, value in error.current.items()
+            if self.error_fields.get(name, name) in self.fields
+        ]
 
 
 # --- Who took part -----------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from ..models import (
 from ..permissions import require_edit_send_record
 from ..toolkit import TOOLKITS, Toolkit, current_toolkit
 from .base import AuditAction, acting_roles, audit, check_choice, check_not_future, long_date, require_text, today
+from .concurrency import check_not_stale
 
 PLAN_SECTION_FIELDS = ("child_views", "parent_views", "strengths", "needs_summary", "strategies")
 PLAN_FIELDS = frozenset({*PLAN_SECTION_FIELDS, "starts_on", "review_due_on"})
@@ -181,13 +182,20 @@ def create_plan(pupil: Pupil, *, created_by: Any, **sections: Any) -> SupportPla
 
 
 @transaction.atomic
-def update_plan(plan: SupportPlan, *, changed_by: Any, **changes: Any) -> SupportPlan:
-    """Change a draft or active plan's sections or dates (a new version is kept)."""
+def update_plan(
+    plan: SupportPlan, *, changed_by: Any, seen_version: str | None = None, **changes: Any
+) -> SupportPlan:
+    """Change a draft or active plan's sections or dates (a new version is kept).
+
+    `seen_version` is the plan's version when the editor was drawn: the form posts every section, so
+    a save from a page drawn before someone else's save would put their words back; it is refused.
+    """
     require_edit_send_record(acting_roles(changed_by))
     unknown = set(changes) - PLAN_FIELDS
     if unknown:
         raise ValueError(f"Not a plan section: {', '.join(sorted(unknown))}")
     plan = _lock_editable(plan)
+    check_not_stale(plan, seen_version, what=plan.title, fields=changes)
     changed = [name for name, value in changes.items() if getattr(plan, name) != value]
     if not changed:
         return plan

@@ -17,6 +17,7 @@ from ..provision.selectors import pupil_provision
 from ..selectors.plans import get_plan, one_page_profile, plan_versions, plans_for
 from ..selectors.reviews import reviews_for
 from ..services import plans as plan_services
+from ..services.concurrency import version_of
 from .common import errors_page, form_page, posted, pupil_context, pupil_for, record_view, record_view_on_get, toolkit
 
 
@@ -119,7 +120,7 @@ def edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     permissions.require_edit_send_record(request.roles)
     record_view_on_get(request, pupil, "plan")
     initial = {name: getattr(item, name) for name in (*PLAN_TEXT_SECTIONS, "starts_on", "review_due_on")}
-    form = PlanSectionsForm(posted(request), toolkit=toolkit(request), initial=initial)
+    form = PlanSectionsForm(posted(request), toolkit=toolkit(request), initial=initial, version=version_of(item))
     if request.method == "POST" and form.is_valid():
         try:
             plan_services.update_plan(item, changed_by=request.user, **form.cleaned_data)
