@@ -62,6 +62,11 @@ PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\nSpeech and language the
 # Children's names that must never reach anyone refused a page. Each is unusual enough that a
 # match means the name itself leaked, not a coincidence in the page's own wording.
 CHILD_NAMES = ("Zinnia", "Quillfeather", "Oriel", "Thistlewood", "Perpetua", "Gallowglass")
+# Actors who are never shown a child, whatever they are allowed to open: governors and business
+# managers see figures, a trust lead and an operator no child at all, and the three outsiders nothing.
+SEES_NO_CHILD = frozenset(
+    {"governor", "business_manager", "send_lead", "operator", "anonymous", "non_member", "unverified"}
+)
 
 SCHOOL_ROLES = tuple(sorted(ROLES_BY_KIND[OrganisationKind.SCHOOL]))
 LA_ROLES = tuple(sorted(ROLES_BY_KIND[OrganisationKind.LOCAL_AUTHORITY]))
