@@ -13,7 +13,7 @@ Rules (applied when figures are served; exact counts stay stored):
    is at least 0; every sum holds. This is cell suppression as in tau-ARGUS (Hundepool et al.,
    Statistical Disclosure Control, 2012, ch. 4): the attacker's feasible set is every
    non-negative integer table satisfying those constraints, searched with an integer program
-   (scipy.optimize.milp, HiGHS), not with interval bounds, so gaps (two "Suppressed" cells adding
+   (HiGHS, through highspy), not with interval bounds, so gaps (two "Suppressed" cells adding
    to 5 can only be 5 + 0) and listed keys are reasoned over exactly.
    A table is protected when no cell whose true count is 1 to 4 ("Fewer than 5", or hidden) is
    pinned: the feasible set holds another value for it. (The stricter "a value 5 away, or the
@@ -36,13 +36,13 @@ call with all their sums), and differences between month-ends (each month-end is
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+import highspy
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import csr_array
 
 SMALLEST_SHOWN = 5
 SUPPRESSED_TEXT = "Fewer than 5"  # a count from 1 to 4 itself
@@ -109,19 +109,21 @@ def protect_table(
     fallback = Protected(shown=dict.fromkeys(everything), secondary=everything)
 
     # Each round suppresses one more cell, so this ends within len(cells) rounds.
+    last = None
     for _ in range(len(cells) + 1):
         exposed = reader.first_unprotected(suppressed)
         if exposed is None:
             break
-        candidate = _secondary_candidate(reader, suppressed, exposed)
-        if candidate is None:
+        last = _secondary_candidate(reader, suppressed, exposed)
+        if last is None:
             return fallback
-        suppressed.add(candidate)
+        suppressed.add(last)
     else:
         return fallback
 
-    # Show again any secondary cell the others already cover, dearest first.
-    for name in sorted(suppressed - reader.primary, key=lambda n: (-_cost(cells, n), n)):
+    # Show again any secondary cell the others already cover, dearest first. The last one added is
+    # always needed: without it the table was not protected.
+    for name in sorted(suppressed - reader.primary - {last}, key=lambda n: (-_cost(cells, n), n)):
         if reader.first_unprotected(suppressed - {name}) is None:
             suppressed.discard(name)
     return _protected(cells, hidden, suppressed)
@@ -224,6 +226,39 @@ class _Reader:
         return _Model(self, suppressed).protected(name)
 
 
+# One HiGHS instance per thread, reused (each new one prints a banner, and a model is cheap to pass).
+_solver = threading.local()
+
+
+def _highs() -> highspy.Highs:
+    highs = getattr(_solver, "highs", None)
+    if highs is None:
+        highs = highspy.Highs()
+        highs.setOptionValue("output_flag", False)
+        highs.setOptionValue("threads", 1)
+        _solver.highs = highs
+    return highs
+
+
+def _program(
+    rows: np.ndarray, row_lower: np.ndarray, row_upper: np.ndarray, lower: np.ndarray, upper: np.ndarray
+) -> highspy.HighsLp:
+    """A feasibility program (no objective) over integers: row_lower <= rows @ x <= row_upper, lower <= x <= upper."""
+    program = highspy.HighsLp()
+    program.num_col_, program.num_row_ = len(lower), len(rows)
+    program.col_cost_ = np.zeros(len(lower))
+    program.col_lower_, program.col_upper_ = lower, upper
+    program.row_lower_, program.row_upper_ = row_lower, row_upper
+    columns, entries = np.nonzero(rows.reshape(len(rows), len(lower)).T)  # column by column
+    program.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    program.a_matrix_.start_ = np.searchsorted(columns, np.arange(len(lower) + 1)).astype(np.int32)
+    program.a_matrix_.index_ = entries.astype(np.int32)
+    program.a_matrix_.value_ = rows[entries, columns].astype(float)
+    program.a_matrix_.num_col_, program.a_matrix_.num_row_ = len(lower), len(rows)
+    program.integrality_ = [highspy.HighsVarType.kInteger] * len(lower)
+    return program
+
+
 class _Model:
     """The reader's integer program for one choice of suppressed cells, with the solutions found so
     far kept as witnesses (a witness that already moves a cell saves a solve)."""
@@ -260,8 +295,7 @@ class _Model:
             row_lower[r + 1], row_upper[r + 1] = -np.inf, 0
         self.lower = np.concatenate([lower, np.zeros(len(gapped))])
         self.upper = np.concatenate([upper, np.ones(len(gapped))])
-        self.constraint = LinearConstraint(csr_array(rows), row_lower, row_upper) if len(rows) else None
-        self.integrality = np.ones(width)
+        self.program = _program(rows, row_lower, row_upper, self.lower, self.upper)
         self.gapped = np.array(gapped, dtype=int)
         self.witnesses = [reader.truth, *(w for w in reader.witnesses if self._consistent(w))]
 
@@ -280,17 +314,21 @@ class _Model:
         low, high = max(low, self.lower[i]), min(high, self.upper[i])
         if low > high:
             return False
-        lower, upper = self.lower.copy(), self.upper.copy()
-        lower[i], upper[i] = low, high
-        result = milp(
-            np.zeros(len(lower)),
-            constraints=self.constraint,
-            integrality=self.integrality,
-            bounds=Bounds(lower, upper),
-        )
-        if result.status != 0 or result.x is None:
-            return False
-        table = np.round(result.x[: len(self.reader.names)])
+        highs = _highs()
+        if getattr(_solver, "program", None) is not self.program:
+            highs.passModel(self.program)
+            _solver.program = self.program
+        highs.changeColBounds(i, low, high)
+        try:
+            highs.run()
+            # Anything but a solution (infeasible, or a limit reached) counts as none: safe, as it
+            # can only make a cell look pinned and so suppress more.
+            if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                return False
+            solution = np.array(highs.getSolution().col_value)
+        finally:
+            highs.changeColBounds(i, self.lower[i], self.upper[i])
+        table = np.round(solution[: len(self.reader.names)])
         self.witnesses.append(table)
         self.reader.witnesses.append(table)
         return True
