@@ -143,7 +143,8 @@ def _cost(cells: Mapping[str, int], name: str) -> int:
 
 def _secondary_candidate(reader: _Reader, suppressed: set[str], exposed: str) -> str | None:
     """The cheapest shown cell whose suppression protects `exposed`, from the sums connected to it;
-    if no single one does, the cheapest shown cell of a sum `exposed` is in (None if there is none)."""
+    if no single one does, the cheapest shown cell of a sum `exposed` is in, else the cheapest
+    connected one (None if nothing connected is shown)."""
     cells = reader.cells
     reachable = reader.connected(exposed)
     shown = sorted(
@@ -153,7 +154,7 @@ def _secondary_candidate(reader: _Reader, suppressed: set[str], exposed: str) ->
         if reader.protects(suppressed | {name}, exposed):
             return name
     neighbours = reader.neighbours(exposed)
-    return next((n for n in shown if n in neighbours), None)
+    return next((n for n in shown if n in neighbours), shown[0] if shown else None)
 
 
 class _Reader:

@@ -346,3 +346,17 @@ def assert_protected(cells, sums, hidden) -> None:
 @given(linked_tables())
 def test_no_generated_table_leaves_a_count_from_1_to_4_pinned_for_an_exact_attacker(table):
     assert_protected(*table)
+
+
+def test_a_small_cell_whose_own_sums_show_nothing_is_protected_through_the_sums_beyond():
+    # 21 = t + 20 and t = a + b, with t and b never shown. By hand: t = 21 - 20 = 1, and a is at
+    # least 1, so a = 1 (and b = 0). Nothing in a's own sum is shown, so the cell to suppress is
+    # further out: the 20 (cheaper than the 21). Then t = 21 - r with r 0 or at least 5, so t may
+    # be 1 to 16 and a anything from 1 to 4; the table is still shown, not blanked.
+    cells = {"whole": 21, "r": 20, "t": 1, "a": 1, "b": 0}
+    sums = [("whole", ("t", "r")), ("t", ("a", "b"))]
+    hidden = ["t", "b"]
+    assert small_cells_recovered(cells, sums, {"whole": 21, "r": 20, "a": None}, hidden) == {"t", "a"}
+    table = protect_table(cells, sums, hidden=hidden)
+    assert table.shown == {"whole": 21, "r": None, "a": None}
+    assert not small_cells_recovered(cells, sums, table.shown, hidden, table.secondary)
