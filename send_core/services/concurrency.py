@@ -53,6 +53,12 @@ def last_saved_by(row: models.Model) -> tuple[str, datetime.datetime | None]:
     return event.actor_label, event.occurred_at
 
 
+def _shown(row: models.Model, name: str) -> Any:
+    """A field's value as a person reads it: a choice by its label, not its stored code."""
+    display = getattr(row, f"get_{name}_display", None)
+    return display() if display and getattr(row, name) else getattr(row, name)
+
+
 def check_not_stale(row: models.Model, seen_version: str | None, *, what: str, fields: Iterable[str]) -> None:
     """Refuse a save made from a page drawn before someone else's save. `row` must already be locked.
 
@@ -71,6 +77,6 @@ def check_not_stale(row: models.Model, seen_version: str | None, *, what: str, f
         f"Someone else saved this {what}{by}{at}, after you opened it, so your changes have not been saved. "
         "Their version is shown beside yours, and what you typed is still in the form: "
         "check both, then save again to keep yours.",
-        current={name: getattr(row, name) for name in fields},
+        current={name: _shown(row, name) for name in fields},
         version=now_saved,
     )

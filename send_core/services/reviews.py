@@ -30,6 +30,7 @@ from ..models import (
 from ..permissions import require_decide_review, require_record_review
 from ..signals import records_changed_in_bulk
 from .base import AuditAction, acting_roles, audit, check_choice, check_not_future, clean_people, long_date, today
+from .concurrency import check_not_stale
 
 # For each outcome id: a progress value, or (progress, comment).
 ProgressInput = Mapping[int, str | tuple[str, str]]
@@ -141,8 +142,19 @@ def record_review(
 
 
 @transaction.atomic
-def update_review(review: Review, *, changed_by: Any, progress: ProgressInput | None = None, **changes: Any) -> Review:
-    """Change a draft review (any of record_review's fields; progress is merged per outcome)."""
+def update_review(
+    review: Review,
+    *,
+    changed_by: Any,
+    progress: ProgressInput | None = None,
+    seen_version: str | None = None,
+    **changes: Any,
+) -> Review:
+    """Change a draft review (any of record_review's fields; progress is merged per outcome).
+
+    `seen_version` is the review's version when the form was drawn: the form posts every field, so a
+    save from a page drawn before someone else's save is refused rather than reverting theirs.
+    """
     unknown = set(changes) - REVIEW_FIELDS
     if unknown:
         raise ValueError(f"Not part of a review: {', '.join(sorted(unknown))}")
@@ -150,6 +162,8 @@ def update_review(review: Review, *, changed_by: Any, progress: ProgressInput | 
     require_record_review(changed_by, acting_roles(changed_by), review.pupil)
     if review.status != ReviewStatus.DRAFT:
         raise ValidationError("This review has been closed and can no longer be changed.")
+    shown = ("held_on", "child_views", "parent_views", "notes", "decision", "next_review_on")
+    check_not_stale(review, seen_version, what="review", fields=shown)
     changed = _set_fields(review, review.plan, **{name: changes.get(name) for name in REVIEW_FIELDS - {"progress"}})
     review.save()
     if progress:

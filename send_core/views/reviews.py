@@ -16,6 +16,7 @@ from ..models import OutcomeProgress, PlanStatus, Pupil, Review, ReviewDecision,
 from ..selectors.plans import active_plan, get_plan
 from ..selectors.reviews import reviews_for
 from ..services import reviews as review_services
+from ..services.concurrency import version_of
 from .common import errors_page, form_page, posted, pupil_context, pupil_for, record_view, record_view_on_get
 
 
@@ -110,11 +111,12 @@ def edit(request: HttpRequest, review_id: int) -> HttpResponse:
     item, pupil = _review(request, review_id)
     permissions.require_record_review(request.user, request.roles, pupil)
     record_view_on_get(request, pupil, "review")
-    form = ReviewForm(posted(request), outcomes=item.plan.outcomes.all(), review=item)
+    form = ReviewForm(posted(request), outcomes=item.plan.outcomes.all(), review=item, version=version_of(item))
     if request.method == "POST" and form.is_valid():
         arguments = form.service_arguments()
         try:
-            review_services.update_review(item, changed_by=request.user, **arguments)
+            seen = form.cleaned_data.get("seen_version")
+            review_services.update_review(item, changed_by=request.user, seen_version=seen, **arguments)
         except ValidationError as error:
             form.add_service_errors(error)
         else:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import html
-import re
+import datetime
+from html.parser import HTMLParser
 
 from django.db import connection
 
-from send_core.models import SupportPlan
+from send_core.models import Review, ReviewStatus, SupportPlan
+from tests.send_core.factories import ReviewFactory
 
 
 def in_school(school, read):
@@ -63,11 +64,78 @@ def test_another_school_cannot_reach_the_plan_editor(school, school_b, member, c
     assert school.pupil.legal_first_name not in response.content.decode()
 
 
+class _FormValues(HTMLParser):
+    """What a browser would post back untouched: inputs, checked radios and boxes, text areas, selected options."""
+
+    def __init__(self):
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self._textarea: str | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name:
+            if attrs.get("type") in ("radio", "checkbox") and "checked" not in attrs:
+                return
+            self.values[name] = attrs.get("value") or ""
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.values[name] = ""
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.values[self._select] = attrs.get("value") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.values[self._textarea] += data
+
+
 def drawn_form_from(text: str) -> dict[str, str]:
-    values = {
-        name: html.unescape(value) for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', text)
-    }
-    for name, value in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', text, re.S):
-        values[name] = html.unescape(value).strip("\n")
+    parser = _FormValues()
+    parser.feed(text)
+    values = {name: value.removeprefix("\n") for name, value in parser.values.items()}
     values.pop("csrfmiddlewaretoken", None)
     return values
+
+
+def test_a_stale_review_save_is_refused_and_keeps_both_versions(school, school_b, member, client_for):
+    review = in_school(
+        school,
+        lambda: ReviewFactory(
+            plan=school.plan, status=ReviewStatus.DRAFT, held_on=datetime.date(2025, 3, 3), notes="First notes."
+        ),
+    )
+    url = f"/reviews/{review.pk}/edit/"
+    senco, teacher = school.client("senco"), school.client("teacher")
+    senco_form, teacher_form = drawn_form(senco, url), drawn_form(teacher, url)
+
+    response = senco.post(url, {**senco_form, "parent_views": "Mum says reading at home is easier."})
+    assert response.status_code == 302
+
+    response = teacher.post(url, {**teacher_form, "notes": "Reads 30 words now."})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Someone else saved this review" in page
+    assert "Reads 30 words now." in page
+    assert "Mum says reading at home is easier." in page
+    saved = in_school(school, lambda: Review.objects.get(pk=review.pk))
+    assert saved.parent_views == "Mum says reading at home is easier."
+    assert saved.notes == "First notes."
+
+    response = teacher.post(url, {**drawn_form_from(page), "parent_views": saved.parent_views})
+    assert response.status_code == 302
+    saved = in_school(school, lambda: Review.objects.get(pk=review.pk))
+    assert (saved.notes, saved.parent_views) == ("Reads 30 words now.", "Mum says reading at home is easier.")
+
+    outsider = client_for(member(school_b, "senco"), school_b)
+    assert outsider.post(url, {**drawn_form_from(page), "notes": "Overwritten."}).status_code == 404
+    assert in_school(school, lambda: Review.objects.get(pk=review.pk)).notes == "Reads 30 words now."
