@@ -367,6 +367,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "ehc-reminders-daily": {"task": "ehc.send_reminders_everywhere", "schedule": crontab(hour=6, minute=0)},
     # Every organisation's reporting figures, nightly; the task spreads the schools over an hour.
     "refresh-reporting-nightly": {"task": "reporting.refresh_all", "schedule": crontab(hour=1, minute=30)},
+    # Reporting refreshes the broker could not take, or whose worker was lost, are queued again.
+    "make-good-reporting-refreshes": {"task": "reporting.make_good_refreshes", "schedule": 300.0},
     # MIS exports held for checking expire after an hour; each school sweeps its own.
     "sweep-held-imports": {"task": "send_core.sweep_held_imports_everywhere", "schedule": 3600.0},
     # Django never deletes expired sessions by itself.
