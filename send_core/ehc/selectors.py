@@ -25,6 +25,7 @@ from send_core.models import (
     SupportPlan,
 )
 from send_core.selectors.register import current_stage
+from send_core.services.concurrency import version_of
 from send_core.toolkit import Toolkit
 
 from . import clock, transfers
@@ -614,6 +615,16 @@ def caseload(*, today: datetime.date) -> list[CaseloadRow]:
 
 def case_plans(case: EhcCase) -> QuerySet[EhcPlan]:
     return EhcPlan.objects.filter(case=case).order_by("-version", "-id")
+
+
+# The version the plan editor carries while no plan is being written yet.
+NO_PLAN_BEING_WRITTEN = "new"
+
+
+def plan_being_written_version(case: EhcCase) -> str:
+    """The version of the plan the LA is writing (not yet issued), for the editor to carry."""
+    plan = EhcPlan.objects.filter(case=case, status=EhcPlanStatus.DRAFT, issued_on__isnull=True).first()
+    return version_of(plan) if plan else NO_PLAN_BEING_WRITTEN
 
 
 def case_for_pupil(school_id: int, school_pupil_id: int) -> EhcCase | None:

@@ -30,6 +30,7 @@ from send_core.selectors.agencies import consent_on
 from send_core.selectors.organisation import current_organisation
 from send_core.selectors.plans import active_plan
 from send_core.services.base import AuditAction, acting_roles, audit, check_choice, long_date, require_text, today
+from send_core.services.concurrency import check_not_stale
 from send_core.services.documents import close_uploads, documents_as_uploads
 from send_core.services.register import move_on_register
 from send_core.toolkit import current_toolkit
@@ -867,8 +868,14 @@ def issue_no_plan_notice(case: EhcCase, *, issued_by: Any, reasons: str, on: dat
     return case
 
 
-def save_plan_draft(case: EhcCase, *, written_by: Any, sections: dict[str, str]) -> EhcPlan:
-    """Write (or rewrite) the plan the LA is working on, before it is issued as a draft or final plan."""
+def save_plan_draft(
+    case: EhcCase, *, written_by: Any, sections: dict[str, str], seen_version: str | None = None
+) -> EhcPlan:
+    """Write (or rewrite) the plan the LA is working on, before it is issued as a draft or final plan.
+
+    `seen_version` is the plan's version when the editor was drawn: the editor posts every section, so
+    a save from a page drawn before a colleague's save is refused rather than reverting their sections.
+    """
     _casework_roles(written_by)
     cleaned = _clean_sections(sections)
     with transaction.atomic():
@@ -876,7 +883,10 @@ def save_plan_draft(case: EhcCase, *, written_by: Any, sections: dict[str, str])
         if case.status not in {CaseStatus.ASSESSING, CaseStatus.DRAFT_ISSUED}:
             raise ValidationError("A plan is written once the LA has agreed to assess.")
         plan = EhcPlan.objects.filter(case=case, status=EhcPlanStatus.DRAFT, issued_on__isnull=True).first()
-        if plan is None:
+        if plan is not None:
+            # The case row is locked above, so no one else can save this plan until we commit.
+            check_not_stale(plan, seen_version, what="EHC plan", fields=[f"section_{key}" for key in cleaned])
+        else:
             version = (
                 EhcPlan.objects.filter(case=case).order_by("-version").values_list("version", flat=True).first() or 0
             ) + 1

@@ -348,10 +348,11 @@ def write_plan(request: HttpRequest, case_id: int) -> HttpResponse:
         initial["section_b"] = "\n".join(
             f"{n.get('type_label', n.get('type'))} ({n.get('rank')})" for n in item.evidence.get("needs", [])
         )
-    form = PlanSectionsForm(posted(request), initial=initial)
+    form = PlanSectionsForm(posted(request), initial=initial, version=selectors.plan_being_written_version(item))
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_plan_draft(item, written_by=request.user, sections=form.sections())
+            seen = form.cleaned_data.get("seen_version")
+            services.save_plan_draft(item, written_by=request.user, sections=form.sections(), seen_version=seen)
             if "issue" in request.POST:
                 services.issue_draft_plan(item, issued_by=request.user)
         except ValidationError as error:
