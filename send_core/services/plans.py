@@ -342,7 +342,9 @@ def _check_active_outcome(plan: SupportPlan, outcome: PlanOutcome) -> None:
 
 
 @transaction.atomic
-def update_outcome(outcome: PlanOutcome, *, changed_by: Any, **changes: Any) -> PlanOutcome:
+def update_outcome(
+    outcome: PlanOutcome, *, changed_by: Any, seen_version: str | None = None, **changes: Any
+) -> PlanOutcome:
     """Change an outcome's wording, measure, baseline, target, date or area."""
     require_edit_send_record(acting_roles(changed_by))
     unknown = set(changes) - OUTCOME_FIELDS
@@ -350,6 +352,8 @@ def update_outcome(outcome: PlanOutcome, *, changed_by: Any, **changes: Any) -> 
         raise ValueError(f"Not part of an outcome: {', '.join(sorted(unknown))}")
     plan = _lock_editable(outcome.plan)
     outcome = PlanOutcome.objects.get(pk=outcome.pk)
+    # The plan row locked above serialises every change to its outcome.
+    check_not_stale(outcome, seen_version, what="outcome", fields=sorted(OUTCOME_FIELDS))
     changed = _apply_changes(outcome, changes, strip=True)
     if not changed:
         return outcome
@@ -429,7 +433,9 @@ def add_provision(
 
 
 @transaction.atomic
-def update_provision(item: PlanProvision, *, changed_by: Any, **changes: Any) -> PlanProvision:
+def update_provision(
+    item: PlanProvision, *, changed_by: Any, seen_version: str | None = None, **changes: Any
+) -> PlanProvision:
     """Change a piece of the plan's provision."""
     require_edit_send_record(acting_roles(changed_by))
     unknown = set(changes) - PROVISION_FIELDS
@@ -437,6 +443,8 @@ def update_provision(item: PlanProvision, *, changed_by: Any, **changes: Any) ->
         raise ValueError(f"Not part of provision: {', '.join(sorted(unknown))}")
     plan = _lock_editable(item.plan)
     item = PlanProvision.objects.get(pk=item.pk)
+    # The plan row locked above serialises every change to its provision.
+    check_not_stale(item, seen_version, what="provision", fields=sorted(PROVISION_FIELDS))
     changed = _apply_changes(item, changes)
     if not changed:
         return item

@@ -266,7 +266,7 @@ def edit_outcome(request: HttpRequest, outcome_id: int) -> HttpResponse:
     permissions.require_edit_send_record(request.roles)
     record_view_on_get(request, pupil, "plan")
     initial = {name: getattr(outcome, name) for name in OutcomeForm.base_fields}
-    form = OutcomeForm(posted(request), initial=initial)
+    form = OutcomeForm(posted(request), initial=initial, version=version_of(outcome))
     if request.method == "POST" and form.is_valid():
         try:
             plan_services.update_outcome(outcome, changed_by=request.user, **form.cleaned_data)
@@ -335,7 +335,7 @@ def edit_provision(request: HttpRequest, item_id: int) -> HttpResponse:
     permissions.require_edit_send_record(request.roles)
     record_view_on_get(request, pupil, "plan")
     initial = {name: getattr(line, name) for name in ProvisionForm.base_fields}
-    form = ProvisionForm(posted(request), initial=initial)
+    form = ProvisionForm(posted(request), initial=initial, version=version_of(line))
     if request.method == "POST" and form.is_valid():
         try:
             plan_services.update_provision(line, changed_by=request.user, **form.cleaned_data)

@@ -6,7 +6,7 @@ import datetime
 
 from django.db import connection
 
-from send_core.models import Review, ReviewStatus, SupportPlan
+from send_core.models import PlanOutcome, Review, ReviewStatus, SupportPlan
 from tests.send_core.drawn_forms import drawn_form, drawn_form_from
 from tests.send_core.factories import ReviewFactory
 
@@ -89,3 +89,16 @@ def test_a_stale_review_save_is_refused_and_keeps_both_versions(school, school_b
     outsider = client_for(member(school_b, "senco"), school_b)
     assert outsider.post(url, {**drawn_form_from(page), "notes": "Overwritten."}).status_code == 404
     assert in_school(school, lambda: Review.objects.get(pk=review.pk)).notes == "Reads 30 words now."
+
+
+def test_a_stale_outcome_save_is_refused(school):
+    outcome = school.objects["outcome"]
+    url = f"/outcomes/{outcome.pk}/edit/"
+    senco, head = school.client("senco"), school.client("headteacher")
+    senco_form, head_form = drawn_form(senco, url), drawn_form(head, url)
+    assert senco.post(url, {**senco_form, "baseline": "Reads 12 words."}).status_code == 302
+    response = head.post(url, {**head_form, "target": "Reads 50 words."})
+    assert response.status_code == 400
+    assert "Reads 12 words." in response.content.decode()
+    saved = in_school(school, lambda: PlanOutcome.objects.get(pk=outcome.pk))
+    assert (saved.baseline, saved.target) == ("Reads 12 words.", outcome.target)
