@@ -365,6 +365,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # EHC deadline reminders, each morning; the task spreads the organisations over half an hour.
     "ehc-reminders-daily": {"task": "ehc.send_reminders_everywhere", "schedule": crontab(hour=6, minute=0)},
+    # Reminder emails the mail server refused are tried again, with back-off, each hour.
+    "ehc-reminder-emails-retry": {"task": "ehc.email_owed_reminders_everywhere", "schedule": crontab(minute=40)},
     # Every organisation's reporting figures, nightly; the task spreads the schools over an hour.
     "refresh-reporting-nightly": {"task": "reporting.refresh_all", "schedule": crontab(hour=1, minute=30)},
     # Reporting refreshes the broker could not take, or whose worker was lost, are queued again.

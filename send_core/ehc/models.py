@@ -448,8 +448,18 @@ class CaseAnnualReview(TimestampedModel):
 # --- Reminders ------------------------------------------------------------------------------
 
 
+class ReminderDelivery(models.TextChoices):
+    PENDING = "pending", "Not emailed yet"
+    SENT = "sent", "Emailed"
+    FAILED = "failed", "Email failed"
+
+
 class Reminder(models.Model):
-    """A deadline coming up, told to the person who owns it (once per deadline and lead time)."""
+    """A deadline coming up, told to the person who owns it (once per deadline and lead time).
+
+    The row is the reminder in Cairn; `delivery` follows its email: pending until the mail server
+    has accepted it, then sent. A failed send waits `retry_after` and is tried again by a later run.
+    """
 
     user = staff_reference("for", null=False)
     # What the deadline belongs to: "case", "annual_review", "advice" or "request".
@@ -462,9 +472,19 @@ class Reminder(models.Model):
     link = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    delivery = models.CharField(max_length=10, choices=ReminderDelivery.choices, default=ReminderDelivery.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    retry_after = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    # The email as it goes: the child by initials and case reference only, never the full name.
+    email_subject = models.CharField(max_length=200, blank=True)
+    email_text = models.CharField(max_length=300, blank=True)
+    # The kind of the last error only ("SMTPServerDisconnected"): messages can quote addresses.
+    last_error = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["delivery", "retry_after"], name="reminder_to_email")]
         constraints = [
             # Once per deadline date: next year's annual review, or a date moved by an exception, is told again.
             models.UniqueConstraint(

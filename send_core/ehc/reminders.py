@@ -6,17 +6,23 @@ waiting for a decision likewise. In a school: annual reviews to hold, reports to
 transfers, to the SENCOs. Each reminder goes once a week before, once the day before, once on the
 day, and once when the date has passed; it is kept in Cairn and sent by email. The email names
 the child only by initials and the case reference: the full name is behind sign-in.
+
+A reminder's row is written first (pending) and marked sent only once the mail server has accepted
+its email; a failed send is tried again by later runs, waiting longer each time, and a reminder
+already sent is never sent again, however often the task is rerun (tasks are acknowledged late).
 """
 
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from send_core.models import Pupil
 from send_core.selectors.organisation import current_organisation
@@ -25,11 +31,18 @@ from tenants.models import Membership, User
 from tenants.roles import Role
 
 from . import reviews, selectors, transfers
-from .models import AnnualReview, AnnualReviewStatus, EhcPlan, EhcPlanStatus, Reminder
+from .models import AnnualReview, AnnualReviewStatus, EhcPlan, EhcPlanStatus, Reminder, ReminderDelivery
+
+logger = logging.getLogger(__name__)
 
 # Days before a deadline on which its owner is reminded; -1 stands for "now overdue".
 LEAD_DAYS = frozenset({7, 1, 0})
 OVERDUE = -1
+
+# A failed email waits 15 minutes, then 30, 1 hour, 2 hours... and is given up after this many tries
+# (the reminder is still in Cairn). Later runs of the reminders task (beat, hourly) make the retries.
+FIRST_RETRY = datetime.timedelta(minutes=15)
+MAX_SEND_ATTEMPTS = 6
 
 
 @dataclass(frozen=True)
@@ -193,10 +206,14 @@ def _reminder_text(item: DueItem, days_before: int, *, whom: str) -> str:
 
 
 def send_reminders(on: datetime.date | None = None) -> int:
-    """Record and email each reminder that falls due today (each at most once); returns how many were new."""
+    """Record each reminder that falls due today (each at most once) and email those not yet sent.
+
+    Returns how many reminders were new. Emails owed from earlier runs (failed, or never tried
+    because the run was stopped) go out too, each once.
+    """
     on = on or today()
     organisation = current_organisation()
-    sent = 0
+    made = 0
     for item in due_items(on):
         days = (item.due_on - on).days
         if days < 0:
@@ -215,27 +232,89 @@ def send_reminders(on: datetime.date | None = None) -> int:
                         days_before=days,
                         text=_reminder_text(item, days, whom=item.whom)[:300],
                         link=item.link,
+                        # The email's own wording (initials only), kept so a retry says what the first try would.
+                        email_subject=f"Cairn: {item.what} by {long_date(item.due_on)}"[:200],
+                        email_text=_reminder_text(item, days, whom=item.initials)[:300],
                     )
             except IntegrityError:
                 continue  # already told
-            sent += 1
-            _email(user_id, organisation, item, days)
-    return sent
+            made += 1
+    if organisation is not None:
+        email_pending_reminders(organisation)
+    return made
 
 
-def _email(user_id: int, organisation, item: DueItem, days: int) -> None:
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None:
-        return
+def _retry_delay(attempts: int) -> datetime.timedelta:
+    return FIRST_RETRY * (2 ** max(attempts - 1, 0))
+
+
+def email_pending_reminders(organisation) -> dict[str, int]:
+    """Email every reminder here that is pending, or failed and past its wait; each is sent at most once.
+
+    Each row is claimed under a row lock (a second run at the same moment skips it) and marked sent
+    only after the mail backend accepted the message.
+    """
+    now = timezone.now()
+    owed = list(
+        Reminder.objects.filter(delivery__in=[ReminderDelivery.PENDING, ReminderDelivery.FAILED])
+        .filter(attempts__lt=MAX_SEND_ATTEMPTS)
+        .exclude(retry_after__gt=now)
+        .values_list("pk", flat=True)
+    )
+    outcome = {"sent": 0, "failed": 0}
+    for pk in owed:
+        with transaction.atomic():
+            reminder = (
+                Reminder.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, delivery__in=[ReminderDelivery.PENDING, ReminderDelivery.FAILED])
+                .first()
+            )
+            if reminder is None:
+                continue  # another run has it, or has sent it
+            user = User.objects.filter(pk=reminder.user_id, is_active=True).first()
+            if user is None:
+                # Nobody to email: the reminder stays in Cairn, and no retry can help.
+                reminder.delivery, reminder.attempts = ReminderDelivery.FAILED, MAX_SEND_ATTEMPTS
+                reminder.last_error = "No active account"
+                reminder.save(update_fields=["delivery", "attempts", "last_error"])
+                outcome["failed"] += 1
+                continue
+            reminder.attempts += 1
+            try:
+                _email(user, organisation, reminder)
+            except Exception as error:  # refused, timed out, disconnected: tried again later
+                reminder.delivery = ReminderDelivery.FAILED
+                reminder.retry_after = timezone.now() + _retry_delay(reminder.attempts)
+                reminder.last_error = type(error).__name__[:100]
+                logger.warning(
+                    "Reminder %s not emailed (attempt %s, %s)", reminder.pk, reminder.attempts, reminder.last_error
+                )
+                outcome["failed"] += 1
+            else:
+                reminder.delivery, reminder.emailed_at, reminder.retry_after = (
+                    ReminderDelivery.SENT,
+                    timezone.now(),
+                    None,
+                )
+                reminder.last_error = ""
+                outcome["sent"] += 1
+            reminder.save(update_fields=["delivery", "attempts", "retry_after", "emailed_at", "last_error"])
+    return outcome
+
+
+def _email(user: User, organisation, reminder: Reminder) -> None:
+    """Send one reminder's email; raises unless the mail backend accepted it."""
     domain = organisation.get_primary_domain()
-    address = f"{'https' if not settings.DEBUG else 'http'}://{domain.domain if domain else ''}{item.link}"
-    send_mail(
-        subject=f"Cairn: {item.what} by {long_date(item.due_on)}",
-        message=f"{_reminder_text(item, days, whom=item.initials)}\n\nSee it in Cairn: {address}\n",
+    address = f"{'https' if not settings.DEBUG else 'http'}://{domain.domain if domain else ''}{reminder.link}"
+    accepted = send_mail(
+        subject=reminder.email_subject,
+        message=f"{reminder.email_text}\n\nSee it in Cairn: {address}\n",
         from_email=None,
         recipient_list=[user.email],
-        fail_silently=True,
+        fail_silently=False,
     )
+    if accepted != 1:
+        raise RuntimeError("the mail backend accepted no message")
 
 
 def reminders_for(user) -> list[Reminder]:
