@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from ..models import ParticipantRole
 from ..services.concurrency import StaleEdit
+from ..services.submissions import new_submission_token
 
 RADIOS_TEMPLATE = "send_core/govuk/radios.html"
 CHECKBOXES_TEMPLATE = "send_core/govuk/checkboxes.html"
@@ -71,10 +72,16 @@ class CairnForm(forms.Form):
     # Filters and other forms where every field is optional say so once, not on each label.
     plain_labels = False
 
-    def __init__(self, *args: Any, version: str | None = None, **kwargs: Any):
+    def __init__(self, *args: Any, version: str | None = None, once: bool = False, **kwargs: Any):
         super().__init__(*args, **kwargs)
         # The other person's values after a refused stale save, as (label, value) pairs.
         self.theirs: list[tuple[str, Any]] = []
+        # A create form's one-time token (see services/submissions.py), kept out of cleaned_data.
+        self.submission_token = ""
+        if once:
+            self.fields["submission_token"] = forms.CharField(
+                widget=forms.HiddenInput, initial=new_submission_token(), required=False, max_length=128
+            )
         if version is not None:
             # An edit form carries the version of the record it was drawn from (see services/concurrency.py).
             self.fields["seen_version"] = forms.CharField(
@@ -90,6 +97,11 @@ class CairnForm(forms.Form):
                 field.template_name = RADIOS_TEMPLATE
             elif self.plain_labels:
                 field.template_name = PLAIN_FIELD_TEMPLATE
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if hasattr(self, "cleaned_data"):
+            self.submission_token = self.cleaned_data.pop("submission_token", "") or ""
 
     def add_service_errors(self, error: ValidationError) -> None:
         """Put a service's ValidationError on the form: on a field when it names one, else above the form."""

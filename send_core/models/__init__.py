@@ -47,6 +47,7 @@ from .reviews import (
     ReviewDecision,
     ReviewStatus,
 )
+from .submissions import Submission
 from .training import StaffTraining
 from .transfers import TransferFileSequence
 
@@ -107,6 +108,7 @@ __all__ = [
     "SchoolClass",
     "Sex",
     "StaffTraining",
+    "Submission",
     "TransferFileSequence",
     "SupportPlan",
 ]

@@ -26,6 +26,7 @@ from .common import (
     record_view_on_get,
     toolkit,
 )
+from .submissions import create_once
 
 
 @require_GET
@@ -50,13 +51,20 @@ def pupil_concerns(request: HttpRequest, pupil_id: int) -> HttpResponse:
 def raise_concern(request: HttpRequest, pupil_id: int) -> HttpResponse:
     pupil = pupil_for(request, pupil_id)
     permissions.require_raise_concern(request.user, request.roles, pupil)
-    form = ConcernForm(posted(request))
+    form = ConcernForm(posted(request), once=True)
     if request.method == "POST" and form.is_valid():
         try:
-            concern = concern_services.raise_concern(pupil, raised_by=request.user, **form.cleaned_data)
+            concern, repeat = create_once(
+                request,
+                form,
+                lambda: concern_services.raise_concern(pupil, raised_by=request.user, **form.cleaned_data),
+                lambda made: reverse("send_core:concern", args=[made.pk]),
+            )
         except ValidationError as error:
             form.add_service_errors(error)
         else:
+            if repeat:
+                return repeat
             messages.success(request, "The concern has been recorded.")
             return redirect("send_core:concern", concern.pk)
     context = {

@@ -41,6 +41,7 @@ from ..services import medical as medical_services
 from ..services import meetings as meeting_services
 from .charts import line_chart
 from .common import form_page, posted, pupil_context, pupil_for, record_view, record_view_on_get
+from .submissions import create_once
 
 # --- Assessments -----------------------------------------------------------------------------------
 
@@ -258,16 +259,25 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def add_meeting(request: HttpRequest, pupil_id: int) -> HttpResponse:
     pupil = pupil_for(request, pupil_id)
     permissions.require_contribute_to_record(request.user, request.roles, pupil)
-    form = MeetingForm(posted(request))
+    form = MeetingForm(posted(request), once=True)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         for name in form.people_field_names:
             data.pop(name, None)
         try:
-            meeting_services.record_parent_meeting(pupil, recorded_by=request.user, attendees=form.people(), **data)
+            _, repeat = create_once(
+                request,
+                form,
+                lambda: meeting_services.record_parent_meeting(
+                    pupil, recorded_by=request.user, attendees=form.people(), **data
+                ),
+                lambda made: reverse("send_core:pupil-meetings", args=[pupil.pk]),
+            )
         except ValidationError as error:
             form.add_service_errors(error)
         else:
+            if repeat:
+                return repeat
             messages.success(request, "The meeting has been recorded.")
             return redirect("send_core:pupil-meetings", pupil.pk)
     context = {
