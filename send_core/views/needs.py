@@ -14,6 +14,7 @@ from ..forms import DiagnosisForm, EndNeedForm, NeedForm
 from ..models import Diagnosis, Pupil, PupilNeed
 from ..services import needs as need_services
 from .common import errors_page, form_page, posted, pupil_context, pupil_for, record_view
+from .submissions import create_once
 
 
 def _needs_context(request: HttpRequest, pupil: Pupil) -> dict:
@@ -53,13 +54,20 @@ def diagnosis(request: HttpRequest, diagnosis_id: int) -> HttpResponse:
 def add_need(request: HttpRequest, pupil_id: int) -> HttpResponse:
     pupil = pupil_for(request, pupil_id)
     permissions.require_edit_send_record(request.roles)
-    form = NeedForm(posted(request))
+    form = NeedForm(posted(request), once=True)
     if request.method == "POST" and form.is_valid():
         try:
-            need_services.add_need(pupil, recorded_by=request.user, **form.cleaned_data)
+            _, repeat = create_once(
+                request,
+                form,
+                lambda: need_services.add_need(pupil, recorded_by=request.user, **form.cleaned_data),
+                lambda made: reverse("send_core:pupil-needs", args=[pupil.pk]),
+            )
         except ValidationError as error:
             form.add_service_errors(error)
         else:
+            if repeat:
+                return repeat
             messages.success(request, "The need has been recorded.")
             return redirect("send_core:pupil-needs", pupil.pk)
     context = {
@@ -113,13 +121,20 @@ def make_primary(request: HttpRequest, need_id: int) -> HttpResponse:
 def add_diagnosis(request: HttpRequest, pupil_id: int) -> HttpResponse:
     pupil = pupil_for(request, pupil_id)
     permissions.require_edit_send_record(request.roles)
-    form = DiagnosisForm(posted(request))
+    form = DiagnosisForm(posted(request), once=True)
     if request.method == "POST" and form.is_valid():
         try:
-            need_services.record_diagnosis(pupil, recorded_by=request.user, **form.cleaned_data)
+            _, repeat = create_once(
+                request,
+                form,
+                lambda: need_services.record_diagnosis(pupil, recorded_by=request.user, **form.cleaned_data),
+                lambda made: reverse("send_core:pupil-needs", args=[pupil.pk]),
+            )
         except ValidationError as error:
             form.add_service_errors(error)
         else:
+            if repeat:
+                return repeat
             messages.success(request, "The diagnosis has been recorded.")
             return redirect("send_core:pupil-needs", pupil.pk)
     context = {

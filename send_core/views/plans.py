@@ -19,6 +19,7 @@ from ..selectors.reviews import reviews_for
 from ..services import plans as plan_services
 from ..services.concurrency import version_of
 from .common import errors_page, form_page, posted, pupil_context, pupil_for, record_view, record_view_on_get, toolkit
+from .submissions import create_once
 
 
 def _plan(request: HttpRequest, plan_id: int) -> tuple[SupportPlan, Pupil]:
@@ -240,13 +241,20 @@ def _outcome_form_page(request, form, item: SupportPlan, pupil: Pupil, title: st
 def add_outcome(request: HttpRequest, plan_id: int) -> HttpResponse:
     item, pupil = _plan(request, plan_id)
     permissions.require_edit_send_record(request.roles)
-    form = OutcomeForm(posted(request))
+    form = OutcomeForm(posted(request), once=True)
     if request.method == "POST" and form.is_valid():
         try:
-            outcome = plan_services.add_outcome(item, changed_by=request.user, **form.cleaned_data)
+            outcome, repeat = create_once(
+                request,
+                form,
+                lambda: plan_services.add_outcome(item, changed_by=request.user, **form.cleaned_data),
+                lambda made: _plan_url(item, "outcomes"),
+            )
         except ValidationError as error:
             form.add_service_errors(error)
         else:
+            if repeat:
+                return repeat
             messages.success(request, f"{_word(request).capitalize()} {outcome.order} has been added.")
             return redirect(_plan_url(item, "outcomes"))
     word = _word(request)
@@ -304,13 +312,20 @@ def remove_outcome(request: HttpRequest, outcome_id: int) -> HttpResponse:
 def add_provision(request: HttpRequest, plan_id: int) -> HttpResponse:
     item, pupil = _plan(request, plan_id)
     permissions.require_edit_send_record(request.roles)
-    form = ProvisionForm(posted(request))
+    form = ProvisionForm(posted(request), once=True)
     if request.method == "POST" and form.is_valid():
         try:
-            plan_services.add_provision(item, changed_by=request.user, **form.cleaned_data)
+            _, repeat = create_once(
+                request,
+                form,
+                lambda: plan_services.add_provision(item, changed_by=request.user, **form.cleaned_data),
+                lambda made: _plan_url(item, "provision"),
+            )
         except ValidationError as error:
             form.add_service_errors(error)
         else:
+            if repeat:
+                return repeat
             messages.success(request, "The provision has been added.")
             return redirect(_plan_url(item, "provision"))
     context = {

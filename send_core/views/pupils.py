@@ -27,6 +27,7 @@ from .common import (
     require_sees_pupils,
     toolkit,
 )
+from .submissions import create_once
 
 PUPILS_PER_PAGE = 50
 
@@ -68,13 +69,20 @@ def overview(request: HttpRequest, pupil_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def add_pupil(request: HttpRequest) -> HttpResponse:
     permissions.require_edit_pupil_details(request.roles)
-    form = PupilForm(posted(request))
+    form = PupilForm(posted(request), once=True)
     if request.method == "POST" and form.is_valid():
         try:
-            pupil = pupil_services.create_pupil(created_by=request.user, **form.details())
+            pupil, repeat = create_once(
+                request,
+                form,
+                lambda: pupil_services.create_pupil(created_by=request.user, **form.details()),
+                lambda made: reverse("send_core:pupil", args=[made.pk]),
+            )
         except ValidationError as error:
             form.add_service_errors(error)
         else:
+            if repeat:
+                return repeat
             messages.success(request, f"{pupil.display_name} has been added.")
             return redirect("send_core:pupil", pupil.pk)
     context = {"form": form, "title": "Add a pupil", "button": "Add pupil", "back_url": reverse("send_core:pupils")}
@@ -109,13 +117,20 @@ def edit_pupil(request: HttpRequest, pupil_id: int) -> HttpResponse:
 def add_parent(request: HttpRequest, pupil_id: int) -> HttpResponse:
     pupil = pupil_for(request, pupil_id, send_record=False)
     permissions.require_edit_pupil_details(request.roles)
-    form = ParentCarerForm(posted(request))
+    form = ParentCarerForm(posted(request), once=True)
     if request.method == "POST" and form.is_valid():
         try:
-            parent = pupil_services.add_parent_carer(pupil, added_by=request.user, **form.cleaned_data)
+            parent, repeat = create_once(
+                request,
+                form,
+                lambda: pupil_services.add_parent_carer(pupil, added_by=request.user, **form.cleaned_data),
+                lambda made: reverse("send_core:pupil", args=[pupil.pk]),
+            )
         except ValidationError as error:
             form.add_service_errors(error)
         else:
+            if repeat:
+                return repeat
             messages.success(request, f"{parent.name} has been added.")
             return redirect("send_core:pupil", pupil.pk)
     context = {

@@ -75,13 +75,20 @@ def assessment(request: HttpRequest, assessment_id: int) -> HttpResponse:
 def add_assessment(request: HttpRequest, pupil_id: int) -> HttpResponse:
     pupil = pupil_for(request, pupil_id)
     permissions.require_contribute_to_record(request.user, request.roles, pupil)
-    form = AssessmentForm(posted(request))
+    form = AssessmentForm(posted(request), once=True)
     if request.method == "POST" and form.is_valid():
         try:
-            assessment_services.record_assessment(pupil, recorded_by=request.user, **form.cleaned_data)
+            _, repeat = create_once(
+                request,
+                form,
+                lambda: assessment_services.record_assessment(pupil, recorded_by=request.user, **form.cleaned_data),
+                lambda made: reverse("send_core:pupil-assessments", args=[pupil.pk]),
+            )
         except ValidationError as error:
             form.add_service_errors(error)
         else:
+            if repeat:
+                return repeat
             messages.success(request, "The assessment has been recorded.")
             return redirect("send_core:pupil-assessments", pupil.pk)
     context = {
@@ -173,13 +180,20 @@ def involvement(request: HttpRequest, involvement_id: int) -> HttpResponse:
 def add_consent(request: HttpRequest, pupil_id: int) -> HttpResponse:
     pupil = pupil_for(request, pupil_id)
     permissions.require_edit_send_record(request.roles)
-    form = ConsentForm(posted(request), parents=pupil.parents.all())
+    form = ConsentForm(posted(request), once=True, parents=pupil.parents.all())
     if request.method == "POST" and form.is_valid():
         try:
-            agency_services.record_consent(pupil, recorded_by=request.user, **form.cleaned_data)
+            _, repeat = create_once(
+                request,
+                form,
+                lambda: agency_services.record_consent(pupil, recorded_by=request.user, **form.cleaned_data),
+                lambda made: reverse("send_core:pupil-agencies", args=[pupil.pk]),
+            )
         except ValidationError as error:
             form.add_service_errors(error)
         else:
+            if repeat:
+                return repeat
             messages.success(request, "The consent has been recorded.")
             return redirect("send_core:pupil-agencies", pupil.pk)
     context = {
@@ -305,13 +319,20 @@ def medical(request: HttpRequest, pupil_id: int) -> HttpResponse:
 def add_medical(request: HttpRequest, pupil_id: int) -> HttpResponse:
     pupil = pupil_for(request, pupil_id)
     permissions.require_edit_send_record(request.roles)
-    form = MedicalConditionForm(posted(request))
+    form = MedicalConditionForm(posted(request), once=True)
     if request.method == "POST" and form.is_valid():
         try:
-            medical_services.record_medical_condition(pupil, recorded_by=request.user, **form.cleaned_data)
+            _, repeat = create_once(
+                request,
+                form,
+                lambda: medical_services.record_medical_condition(pupil, recorded_by=request.user, **form.cleaned_data),
+                lambda made: reverse("send_core:pupil-medical", args=[pupil.pk]),
+            )
         except ValidationError as error:
             form.add_service_errors(error)
         else:
+            if repeat:
+                return repeat
             messages.success(request, "The medical condition has been recorded.")
             return redirect("send_core:pupil-medical", pupil.pk)
     context = {

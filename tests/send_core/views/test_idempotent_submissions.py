@@ -6,7 +6,7 @@ import datetime
 
 from django.db import connection
 
-from send_core.models import Concern, ParentMeeting, Submission
+from send_core.models import Concern, ParentMeeting, PlanOutcome, Submission
 from tests.send_core.drawn_forms import drawn_form
 
 
@@ -86,3 +86,42 @@ def test_a_refused_submission_can_be_corrected_and_sent_again(school):
     form["people_parent"] = "Grace Okafor"
     assert senco.post(url, form).status_code == 302
     assert in_school(school, lambda: ParentMeeting.objects.filter(notes="Future meeting.").count()) == 1
+
+
+def test_every_create_form_carries_a_one_time_token(school):
+    senco = school.client("senco")
+    pupil, plan = school.pupil.pk, school.plan.pk
+    pages = [
+        f"/pupils/{pupil}/concerns/new/",
+        f"/pupils/{pupil}/meetings/new/",
+        f"/pupils/{pupil}/needs/new/",
+        f"/pupils/{pupil}/diagnoses/new/",
+        f"/pupils/{pupil}/assessments/new/",
+        f"/pupils/{pupil}/consent/new/",
+        f"/pupils/{pupil}/medical/new/",
+        f"/pupils/{pupil}/parents/new/",
+        "/pupils/new/",
+        f"/plans/{plan}/outcomes/new/",
+        f"/plans/{plan}/provision/new/",
+        f"/plans/{plan}/reviews/new/",
+    ]
+    for url in pages:
+        assert drawn_form(senco, url).get("submission_token"), url
+
+
+def test_adding_an_outcome_twice_adds_one(school):
+    url = f"/plans/{school.plan.pk}/outcomes/new/"
+    senco = school.client("senco")
+    form = {
+        **drawn_form(senco, url),
+        "description": "Write three sentences unaided.",
+        "measure": "Writing sample",
+        "baseline": "One sentence",
+        "target": "Three sentences",
+        "target_date": (datetime.date.today() + datetime.timedelta(days=60)).isoformat(),
+    }
+    first, second = senco.post(url, form), senco.post(url, form)
+    assert first.status_code == second.status_code == 302
+    assert (
+        in_school(school, lambda: PlanOutcome.objects.filter(description="Write three sentences unaided.").count()) == 1
+    )
