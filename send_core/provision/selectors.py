@@ -481,16 +481,19 @@ def impact(year: SchoolYear, *, hide_small: bool = False) -> tuple[list[Impact],
     """Impact per intervention and per group over a school year: gain on the measure against time,
     the share of pupils meeting their exit target, and the cost per pupil who met it.
 
-    With hide_small (governors, the business manager), groups of fewer than 5 pupils are left out of
-    the rows by group (they still count in their intervention) and counts of 1 to 4 read "Fewer than 5"."""
+    With hide_small (governors, the business manager), an intervention with a group of fewer than 5
+    pupils shows no rows by group (they count in their intervention) and counts of 1 to 4 read
+    "Fewer than 5"."""
     groups = _groups_between(year.starts_on, year.ends_on)
     sheet = cost_provision(groups=groups, individual=[], rates=hourly_rates(), start=year.starts_on, end=year.ends_on)
     per_group = []
+    intervention_of: dict[int, int] = {}  # id(row) -> its intervention
     by_intervention: dict[int, tuple[Intervention, list[GroupMember], Decimal]] = {}
     for group in groups:
         members = list(group.members.all())
         cost = sheet.by_group.get(group.pk, ZERO)
         per_group.append(_impact(group.name, group.intervention.measure, members, cost))
+        intervention_of[id(per_group[-1])] = group.intervention_id
         entry = by_intervention.setdefault(group.intervention_id, (group.intervention, [], ZERO))
         by_intervention[group.intervention_id] = (entry[0], entry[1] + members, entry[2] + cost)
     per_intervention = [
@@ -498,7 +501,10 @@ def impact(year: SchoolYear, *, hide_small: bool = False) -> tuple[list[Impact],
         for intervention, members, cost in sorted(by_intervention.values(), key=lambda e: e[0].name)
     ]
     if hide_small:
-        per_group = [row for row in per_group if row.pupils >= SMALL_NUMBER]
+        # An intervention with a small group keeps all its groups within its own row: its figures less
+        # those of its other groups would give the small group's away.
+        with_small = {intervention_of[id(row)] for row in per_group if row.pupils < SMALL_NUMBER}
+        per_group = [row for row in per_group if intervention_of[id(row)] not in with_small]
         for row in per_intervention + per_group:
             row.hide_small = True
     return per_intervention, per_group

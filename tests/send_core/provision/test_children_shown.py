@@ -12,7 +12,7 @@ from send_core.audit.models import AuditEvent
 from send_core.disclosure import FEWER_THAN_5, SUPPRESSED
 from send_core.provision.selectors import FigureRow, map_figures
 from tests.send_core.factories import PupilFactory, on_register
-from tests.send_core.provision.factories import GroupMemberFactory
+from tests.send_core.provision.factories import GroupMemberFactory, ProvisionGroupFactory
 from tests.send_core.provision.test_pages import _in_school, groups  # noqa: F401 (the scene)
 
 
@@ -98,3 +98,25 @@ def test_a_register_of_six_keeps_its_figures_for_governors(groups, in_schema):  
     _in_school(groups, five_more)
     governor = groups.client("governor").get("/provision/report/").content.decode()
     assert "6 pupils were on the SEND register: 6 at SEN Support and 0 with" in governor
+
+
+def test_an_intervention_with_a_small_group_shows_outsiders_no_group_rows(groups):  # noqa: F811
+    # Numicon runs "Numicon, Year 4" (Amara alone) and a group of five. With the five's row shown, the
+    # Numicon row less it would give Amara's measures away: outsiders see the Numicon row only.
+    def five_more():
+        large = ProvisionGroupFactory(
+            intervention=groups.objects["group"].intervention,
+            name="Numicon, Year 5",
+            starts_on=groups.objects["group"].starts_on,
+            ends_on=groups.objects["group"].ends_on,
+        )
+        for _ in range(5):
+            GroupMemberFactory(group=large, pupil=PupilFactory(), entry_value=Decimal("60"))
+
+    _in_school(groups, five_more)
+    impact = groups.client("governor").get("/provision/impact/").content.decode()
+    by_group = impact.split('data-testid="impact-groups"')[1]
+    assert "Numicon, Year 5" not in by_group and "Numicon, Year 4" not in by_group
+    assert "Numicon" in impact.split('data-testid="impact-groups"')[0]
+    senco = groups.client("senco").get("/provision/impact/").content.decode()
+    assert "Numicon, Year 5" in senco and "Numicon, Year 4" in senco

@@ -324,8 +324,9 @@ def test_figures_only_roles_see_small_groups_only_within_their_intervention(grou
         assert {g["name"] for g in body["groups"]} >= {"Phonics, Year 2", "Numicon: groups of fewer than 5"}
         assert "Numicon, Year 4" not in {g["name"] for g in body["groups"]}
         assert all(
-        f["pupils"] in ("Fewer than 5", "Suppressed") or f["pupils"] >= 5 for f in body["by_year_group"] + body["by_need"]
-    )
+            f["pupils"] in ("Fewer than 5", "Suppressed") or f["pupils"] >= 5
+            for f in body["by_year_group"] + body["by_need"]
+        )
         impact = client.get("/provision/impact/").content.decode()
         by_group = impact.split('data-testid="impact-groups"')[1]
         assert "Phonics, Year 2" in by_group and "Numicon, Year 4" not in by_group
