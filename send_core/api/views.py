@@ -26,6 +26,7 @@ from ..services import register as register_services
 from ..services import reviews as review_services
 from ..services.audit import record_pupil_view
 from . import serializers as s
+from .idempotency import idempotent
 
 
 def _pupil(request: Request, pupil_id: int, *, send_record: bool = False) -> Pupil:
@@ -93,6 +94,7 @@ class PupilList(generics.ListAPIView):
         ).select_related("school_class")
 
     @extend_schema(request=s.PupilInputSerializer, responses={201: s.PupilSerializer})
+    @idempotent
     def post(self, request: Request) -> Response:
         permissions.require_edit_pupil_details(request.roles)
         pupil = pupil_services.create_pupil(created_by=request.user, **_valid(s.PupilInputSerializer, request))
@@ -123,6 +125,7 @@ class PupilNeeds(APIView):
         return Response(s.NeedSerializer(pupil.needs.order_by("ended_on", "rank", "started_on"), many=True).data)
 
     @extend_schema(request=s.NeedInputSerializer, responses={201: s.NeedSerializer})
+    @idempotent
     def post(self, request: Request, pupil_id: int) -> Response:
         pupil = _pupil(request, pupil_id, send_record=True)
         permissions.require_edit_send_record(request.roles)
@@ -138,6 +141,7 @@ class PupilRegister(APIView):
         return Response(s.RegisterEntrySerializer(register_history(pupil), many=True).data)
 
     @extend_schema(request=s.RegisterMoveSerializer, responses={201: s.RegisterEntrySerializer})
+    @idempotent
     def post(self, request: Request, pupil_id: int) -> Response:
         pupil = _pupil(request, pupil_id, send_record=True)
         permissions.require_edit_send_record(request.roles)
@@ -188,6 +192,7 @@ class PupilPlans(APIView):
         return Response(s.PlanSerializer(plans, many=True).data)
 
     @extend_schema(request=s.PlanInputSerializer, responses={201: s.PlanSerializer})
+    @idempotent
     def post(self, request: Request, pupil_id: int) -> Response:
         pupil = _pupil(request, pupil_id, send_record=True)
         permissions.require_edit_send_record(request.roles)
@@ -212,6 +217,7 @@ class PlanDetail(APIView):
 
 class PlanOutcomes(APIView):
     @extend_schema(request=s.OutcomeInputSerializer, responses={201: s.OutcomeSerializer})
+    @idempotent
     def post(self, request: Request, plan_id: int) -> Response:
         plan = _plan(request, plan_id)
         permissions.require_edit_send_record(request.roles)
@@ -221,6 +227,7 @@ class PlanOutcomes(APIView):
 
 class PlanActivation(APIView):
     @extend_schema(request=None, responses=s.PlanSerializer)
+    @idempotent
     def post(self, request: Request, plan_id: int) -> Response:
         plan = _plan(request, plan_id)
         permissions.require_edit_send_record(request.roles)
@@ -238,6 +245,7 @@ class PupilReviews(APIView):
 
 class PlanReviews(APIView):
     @extend_schema(request=s.ReviewInputSerializer, responses={201: s.ReviewSerializer})
+    @idempotent
     def post(self, request: Request, plan_id: int) -> Response:
         plan = _plan(request, plan_id)
         data = _valid(s.ReviewInputSerializer, request)
@@ -248,6 +256,7 @@ class PlanReviews(APIView):
 
 class ReviewClosing(APIView):
     @extend_schema(request=None, responses=s.ReviewSerializer)
+    @idempotent
     def post(self, request: Request, review_id: int) -> Response:
         review = get_object_or_404(Review, pk=review_id)
         _pupil(request, review.pupil_id, send_record=True)
