@@ -77,14 +77,21 @@ class ReportingGraphQLView(GraphQLView):
     def get_response(self, request, data, show_graphiql=False):
         # Answers depend only on the aggregates, the caller's scope and the query: a repeated query
         # is served from the cache until any figure is refreshed (or a few minutes pass).
-        key = _answer_key(request, self._executed_params(request, data))
-        if key is not None:
-            cached = cache.get(key)
-            if cached is not None:
-                return cached
+        # With the cache away, every question is worked out afresh (slower, never an error).
+        try:
+            key = _answer_key(request, self._executed_params(request, data))
+            cached = cache.get(key) if key is not None else None
+        except Exception as error:
+            logger.warning("Reporting answers not cached: the cache is unreachable (%s)", type(error).__name__)
+            key = cached = None
+        if cached is not None:
+            return cached
         result, status = super().get_response(request, data, show_graphiql)
         if key is not None and status == 200 and result and '"errors"' not in result:
-            cache.set(key, (result, status), timeout=ANSWER_CACHE_SECONDS)
+            try:
+                cache.set(key, (result, status), timeout=ANSWER_CACHE_SECONDS)
+            except Exception as error:
+                logger.warning("Reporting answer not cached: the cache is unreachable (%s)", type(error).__name__)
         return result, status
 
     def _executed_params(self, request, data) -> tuple | None:

@@ -206,3 +206,16 @@ def test_a_finished_run_delivered_again_is_not_redone(school_a, monkeypatch):
     monkeypatch.setattr(tasks, "refresh_organisation", lambda *a, **k: pytest.fail("refreshed twice"))
     connection.set_schema_to_public()
     assert tasks.refresh_organisation_task.run(school_a.pk, run.pk) == "done"
+
+
+def test_reporting_answers_are_worked_out_afresh_while_the_cache_is_away(school_a, school_b, member, gql, caplog):
+    from tests.graphql.conftest import figures_row
+
+    figures_row(school_a, sen_support=30)
+    figures_row(school_b, sen_support=40)
+    senco = member(school_a, "senco")
+    with _cache_away():
+        status, body = gql(senco, school_a, "{ schools { slug } }")
+    assert status == 200, body
+    assert [s["slug"] for s in body["data"]["schools"]] == ["ashgrove"]  # never school B
+    assert "Reporting answers not cached: the cache is unreachable" in caplog.text
