@@ -22,8 +22,8 @@ from django.db.models import CharField, OuterRef, Q, Subquery
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
 
-from send_core.audit.models import AuditAction, AuditEvent
-from send_core.audit.services import record_cross_organisation_event, record_event
+from send_core.audit.models import AuditAction
+from send_core.audit.services import record_children_shown, record_cross_organisation_event, record_event
 from tenants.models import Organisation
 from tenants.selectors import roles_in
 
@@ -268,23 +268,15 @@ def incoming_pupils(*, user: Any, organisation: Organisation) -> list[FeederScho
         with in_feeder_schema(feeder):
             summaries = _summaries(feeder_grants, day)
             shown = [g for g in feeder_grants if g.primary_pupil_id in summaries]
-            # The feeder school's trail says which of its pupils the next school saw listed.
-            AuditEvent.objects.bulk_create(
-                [
-                    AuditEvent(
-                        actor_id=user.pk,
-                        actor_label=user.email[:200],
-                        acting_organisation_id=organisation.pk,
-                        acting_organisation_label=organisation.name[:200],
-                        action=AuditAction.VIEW,
-                        object_type=OBJECT_TYPE,
-                        object_id=str(grant.pk),
-                        pupil_id=grant.primary_pupil_id,
-                        summary=f"{organisation.name} saw the pupil listed as incoming"[:255],
-                        detail={"grant_id": grant.pk, "owner_organisation_id": feeder.pk},
-                    )
-                    for grant in shown
-                ]
+            # The feeder school's trail says which of its pupils the next school saw listed: one row
+            # for the response, naming them.
+            record_children_shown(
+                actor=user,
+                acting_organisation=organisation,
+                pupil_ids=[grant.primary_pupil_id for grant in shown],
+                what=f"pupils listed as incoming by {organisation.name}",
+                object_type=OBJECT_TYPE,
+                detail={"grant_ids": [grant.pk for grant in shown], "owner_organisation_id": feeder.pk},
             )
         pupils = []
         for grant in shown:

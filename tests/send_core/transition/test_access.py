@@ -140,4 +140,5 @@ def test_incoming_pupils_are_listed_by_feeder_school_and_the_listing_audited(tra
         grant.pk,
     )
     with in_schema(transition.primary):
-        assert AuditEvent.objects.filter(pupil_id=transition.pupil.pk, summary__contains="listed as incoming").exists()
+        [listed] = AuditEvent.objects.filter(summary__contains="listed as incoming")
+        assert listed.pupil_ids == [transition.pupil.pk] and listed.acting_organisation_id == transition.secondary.pk
