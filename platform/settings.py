@@ -166,6 +166,8 @@ else:
 _db["ENGINE"] = "django_tenants.postgresql_backend"
 # A kept connection that the server dropped (restart, failover) is replaced, not handed to a request.
 _db["CONN_HEALTH_CHECKS"] = True
+# An unreachable database server fails a request (and the readiness check) in seconds, not minutes.
+_db.setdefault("OPTIONS", {}).setdefault("connect_timeout", int(env("DATABASE_CONNECT_TIMEOUT", "5")))
 _db.setdefault("TEST", {})
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

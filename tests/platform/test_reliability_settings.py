@@ -17,7 +17,8 @@ _PRINT = (
     "'prefetch': s.CELERY_WORKER_PREFETCH_MULTIPLIER, 'transport': s.CELERY_BROKER_TRANSPORT_OPTIONS,"
     "'retry_on_startup': s.CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP, 'email_timeout': s.EMAIL_TIMEOUT,"
     "'cache': s.CACHES['default'], 'db_age': s.DATABASES['default']['CONN_MAX_AGE'],"
-    "'db_health': s.DATABASES['default']['CONN_HEALTH_CHECKS'], 'jitter': s.CAIRN_REPORTING_JITTER_SECONDS}))"
+    "'db_health': s.DATABASES['default']['CONN_HEALTH_CHECKS'], 'jitter': s.CAIRN_REPORTING_JITTER_SECONDS,"
+    "'db_options': s.DATABASES['default'].get('OPTIONS', {})}))"
 )
 _CONTROLLED = {
     "CELERY_BROKER_URL",
@@ -28,6 +29,8 @@ _CONTROLLED = {
     "CELERY_VISIBILITY_TIMEOUT",
     "CACHE_SOCKET_TIMEOUT",
     "EMAIL_TIMEOUT",
+    "DATABASE_URL",
+    "DATABASE_CONNECT_TIMEOUT",
 }
 
 
@@ -76,7 +79,11 @@ def test_redis_cache_times_out_within_about_a_second():
 
 
 def test_database_connections_are_checked_and_runserver_keeps_none():
-    assert _settings_with({})["db_health"] is True
+    loaded = _settings_with({})
+    assert loaded["db_health"] is True
+    assert 0 < loaded["db_options"]["connect_timeout"] <= 10
+    remote = _settings_with({"DATABASE_URL": "postgres://cairn@db.internal:5432/cairn"})
+    assert 0 < remote["db_options"]["connect_timeout"] <= 10
     assert _settings_with({"CONN_MAX_AGE": "0"})["db_age"] == 0
     # `./cairn run` exports CONN_MAX_AGE=0 for runserver (it leaked a connection per thread).
     run_block = (ROOT / "cairn").read_text().split("run)", 1)[1].split(";;", 1)[0]
