@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, BinaryIO
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from send_core.exchange import Message, MessageKind, OpenedMessage, get_exchange
@@ -122,9 +122,15 @@ def _clean_sections(sections: dict[str, str]) -> dict[str, str]:
 
 
 @transaction.atomic
+@transaction.atomic
 def start_ehc_request(pupil: Pupil, *, started_by: Any) -> EhcRequest:
-    """The pupil's request being prepared, started with the views and evidence the school already holds."""
+    """The pupil's request being prepared, started with the views and evidence the school already holds.
+
+    Two "start" clicks at once both answer with the one draft: the pupil's row is locked first, so
+    the second waits and then finds the first's draft.
+    """
     _school_roles(started_by)
+    Pupil.objects.select_for_update().get(pk=pupil.pk)
     existing = EhcRequest.objects.filter(pupil=pupil, status=RequestStatus.DRAFT).first()
     if existing is not None:
         return existing
@@ -137,16 +143,25 @@ def start_ehc_request(pupil: Pupil, *, started_by: Any) -> EhcRequest:
     plan = active_plan(pupil)
     organisation = _organisation()
     la = organisation.local_authority
-    request = EhcRequest.objects.create(
-        pupil=pupil,
-        toolkit_key=toolkit.key,
-        parent_views=plan.parent_views if plan else "",
-        child_views=plan.child_views if plan else "",
-        evidence_keys=[item.key for item in toolkit.ehc_evidence],
-        local_authority_id=la.pk if la else None,
-        local_authority_name=la.name if la else "",
-        created_by=started_by,
-    )
+    try:
+        with transaction.atomic():
+            request = EhcRequest.objects.create(
+                pupil=pupil,
+                toolkit_key=toolkit.key,
+                parent_views=plan.parent_views if plan else "",
+                child_views=plan.child_views if plan else "",
+                evidence_keys=[item.key for item in toolkit.ehc_evidence],
+                local_authority_id=la.pk if la else None,
+                local_authority_name=la.name if la else "",
+                created_by=started_by,
+            )
+    except IntegrityError:
+        # One draft per pupil (ehc_request_one_draft): a draft made meanwhile by a path that did not
+        # take the pupil's lock is the one to carry on with, not a server error.
+        existing = EhcRequest.objects.filter(pupil=pupil, status=RequestStatus.DRAFT).first()
+        if existing is None:
+            raise
+        return existing
     audit(actor=started_by, action=AuditAction.CREATE, obj=request, pupil_id=pupil.pk, summary="EHC request started")
     return request
 
