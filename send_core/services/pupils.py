@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
 from ..models import ClassTeacher, ClassTeacherRole, ParentCarer, Pupil, SchoolClass
@@ -71,7 +71,12 @@ def create_school_class(*, name: str, created_by: Any, year_group: str = "") -> 
     name = " ".join(name.split())
     if SchoolClass.objects.filter(name__iexact=name).exists():
         raise ValidationError({"name": f"There is already a class called {name}."})
-    school_class = save_clean(SchoolClass(name=name, year_group=year_group))
+    try:
+        with transaction.atomic():
+            school_class = save_clean(SchoolClass(name=name, year_group=year_group))
+    except IntegrityError:
+        # Added by someone else between the check above and this insert.
+        raise ValidationError({"name": f"There is already a class called {name}."}) from None
     audit(actor=created_by, action=AuditAction.CREATE, obj=school_class, pupil_id=None, fields=["name", "year_group"])
     return school_class
 
@@ -144,7 +149,12 @@ def create_pupil(
         **details,
     )
     _check_dates(pupil)
-    save_clean(pupil)
+    try:
+        with transaction.atomic():
+            save_clean(pupil)
+    except IntegrityError:
+        # Two people adding the same pupil at once both pass the UPN check; the unique UPN lets one in.
+        raise ValidationError({"upn": f"A pupil with UPN {upn} has just been added by someone else."}) from None
     audit(actor=created_by, action=AuditAction.CREATE, obj=pupil, pupil_id=pupil.pk)
     return pupil
 
