@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from send_core.exchange import MessageKind, get_exchange
 from send_core.services.base import today
-from send_core.views.common import form_page, posted
+from send_core.views.common import form_page, posted, record_children_shown
 from tenants.models import Membership
 
 from .. import family_requests, reviews, selectors, services
@@ -49,6 +49,12 @@ def _case(request: HttpRequest, case_id: int) -> EhcCase:
         return selectors.get_case(case_id)
     except EhcCase.DoesNotExist:
         raise Http404("There is no such case.") from None
+
+
+def _record_cases_shown(request: HttpRequest, case_ids, what: str) -> None:
+    """A casework list names children with where their assessment stands: one row in the LA's trail
+    per response. An LA holds no pupils; its children are known by their case."""
+    record_children_shown(request, case_ids, what, object_type="ehc_cases")
 
 
 def _caseworkers(request: HttpRequest) -> list:
@@ -93,13 +99,17 @@ def inbox(request: HttpRequest) -> HttpResponse:
     cases = [
         (case, selectors.next_deadline(case, today=on)) for case in selectors.open_cases().order_by("received_on", "id")
     ]
+    reviews_awaiting = list(selectors.annual_reviews_awaiting_decision())
     context = {
         "new_requests": new_requests,
         "new_reviews": new_reviews,
         "cases": cases,
-        "reviews_awaiting": selectors.annual_reviews_awaiting_decision(),
+        "reviews_awaiting": reviews_awaiting,
         "today": on,
     }
+    _record_cases_shown(
+        request, [case.pk for case, _ in cases] + [review.case_id for review, _ in reviews_awaiting], "casework inbox"
+    )
     return render(request, TEMPLATES + "inbox.html", context)
 
 
@@ -135,9 +145,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
         items = items.filter(status=status)
     from ..models import CaseStatus
 
-    return render(
-        request, TEMPLATES + "cases.html", {"cases": items[:500], "statuses": CaseStatus.choices, "status": status}
-    )
+    shown = list(items[:500])
+    _record_cases_shown(request, [case.pk for case in shown], "all cases")
+    return render(request, TEMPLATES + "cases.html", {"cases": shown, "statuses": CaseStatus.choices, "status": status})
 
 
 def _case_context(request: HttpRequest, case: EhcCase, **forms) -> dict:
@@ -482,7 +492,8 @@ def deadlines(request: HttpRequest) -> HttpResponse:
     week = selectors.deadlines_between(on, on + datetime.timedelta(days=6), today=on)
     context = {
         "week": [row for row in week if row.milestone.state != "overdue"],
-        "overdue": selectors.overdue(today=on),
+        "overdue": list(selectors.overdue(today=on)),
         "today": on,
     }
+    _record_cases_shown(request, [row.case.pk for row in context["week"] + context["overdue"]], "deadlines")
     return render(request, TEMPLATES + "deadlines.html", context)

@@ -150,8 +150,9 @@ def test_casework_lists_take_the_same_queries_for_5_or_40_cases(in_schema, la, p
         with in_schema(la):
             EhcCase.objects.all().delete()
             for n in range(1, total + 1):
+                # Received five weeks ago and more, so every list (deadlines too) shows cases in both runs.
                 make_case(
-                    datetime.date.today() - datetime.timedelta(days=n),
+                    datetime.date.today() - datetime.timedelta(weeks=5, days=n),
                     n,
                     caseworker=people.caseworker if n % 2 else None,
                 )
