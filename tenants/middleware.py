@@ -11,7 +11,7 @@ from django_tenants.utils import get_public_schema_name
 from send_platform.sentry import tag_organisation
 
 from send_core.audit.models import AuditAction
-from send_core.audit.services import record_event, record_refusal, route_name
+from send_core.audit.services import record_event, record_refusal, refusal_allowed, route_name
 
 from .routing import base_site_url
 from .selectors import roles_in
@@ -124,14 +124,15 @@ class MembershipMiddleware:
             # without naming where the session came from.
             user = request.user
             logout(request)
-            record_event(
-                actor=user,
-                action=AuditAction.DENIED,
-                object_type="session",
-                object_id=None if public else request.tenant.pk,
-                summary="Refused: a session started for another address",
-                detail={"method": request.method if request.method in SAFE_TO_RECORD_METHODS else "other"},
-            )
+            if refusal_allowed(str(user.pk)):  # throttled like every refusal
+                record_event(
+                    actor=user,
+                    action=AuditAction.DENIED,
+                    object_type="session",
+                    object_id=None if public else request.tenant.pk,
+                    summary="Refused: a session started for another address",
+                    detail={"method": request.method if request.method in SAFE_TO_RECORD_METHODS else "other"},
+                )
             return self._refuse(request, refusal)
         if refusal == SECOND_FACTOR_NEEDED:
             if request.path.startswith(PUBLIC_BEFORE_SECOND_FACTOR if public else ORGANISATION_BEFORE_SECOND_FACTOR):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import Any
 
@@ -10,6 +11,8 @@ from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from .models import AuditAction, AuditEvent
+
+logger = logging.getLogger(__name__)
 
 
 def record_event(
@@ -115,19 +118,23 @@ REFUSALS_PER_MINUTE = 10
 _REFUSAL_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
-def _refusal_allowed(actor_key: str) -> bool:
+def refusal_allowed(actor_key: str) -> bool:
     """Counts this actor's refusals in the current minute (in the cache, across organisations)."""
     minute = timezone.now().strftime("%Y%m%d%H%M")
     key = f"audit-refusals:{actor_key}:{minute}"
     # The public schema's key space: one count per person, whichever organisation they knock at.
-    with schema_context(get_public_schema_name()):
-        if cache.add(key, 1, timeout=120):
-            return True
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=120)
-            count = 1
+    try:
+        with schema_context(get_public_schema_name()):
+            if cache.add(key, 1, timeout=120):
+                return True
+            try:
+                count = cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.add(key, 1, timeout=120)
+                count = 1
+    except Exception as error:  # noqa: BLE001 - the cache is away: record the refusal rather than fail the page
+        logger.warning("Refusal throttle unavailable (%s); recording without it", type(error).__name__)
+        return True
     return count <= REFUSALS_PER_MINUTE
 
 
@@ -158,7 +165,7 @@ def record_refusal(
     someone who is not its member: `reason` is ours, `route` a URL name, `method` an HTTP verb.
     """
     actor_key = str(getattr(actor, "pk", None) or "anonymous")
-    if not _refusal_allowed(actor_key):
+    if not refusal_allowed(actor_key):
         return None
     event = dict(
         actor=actor,

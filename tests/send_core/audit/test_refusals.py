@@ -62,3 +62,27 @@ def test_exchange_api_refusals_are_recorded_in_the_callers_own_trail(member, sch
     assert mine.actor_id == teacher.pk and mine.detail["route"] == "exchange-api-envelopes"
     assert [row.actor_id for row in _trail()] == [outsider.pk]  # the outsider's in the public one
     assert _trail(school_b) == []
+
+
+def test_a_refusal_is_still_refused_and_recorded_while_the_cache_is_away(member, client_for, school_a, school_b):
+    import socket
+
+    from django.conf import settings
+    from django.test import override_settings
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    away = {
+        **settings.CACHES["default"],
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": f"redis://127.0.0.1:{closed}/0",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+    outsider = member(school_b, "senco")
+    client = client_for(outsider, school_a)
+    with override_settings(CACHES={"default": away}):
+        # Before: the throttle's cache call raised and the refusal became a 500.
+        assert client.get("/pupils/").status_code == 403
+    assert [row.actor_id for row in _trail()] == [outsider.pk]
+    assert _trail(school_a) == []
