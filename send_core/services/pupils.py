@@ -14,6 +14,7 @@ from ..models import ClassTeacher, ClassTeacherRole, ParentCarer, Pupil, SchoolC
 from ..permissions import require_edit_pupil_details
 from ..upn import is_temporary_upn, normalise_upn
 from .base import AuditAction, acting_roles, audit, check_choice, save_clean, today
+from .concurrency import check_not_stale
 
 # Core details a pupil record may have changed through `update_pupil`.
 PUPIL_FIELDS = frozenset(
@@ -167,11 +168,16 @@ def _check_dates(pupil: Pupil) -> None:
 
 
 @transaction.atomic
-def update_pupil(pupil: Pupil, *, changed_by: Any, **changes: Any) -> Pupil:
-    """Change a pupil's core details (names, year, class, context flags, attendance)."""
+def update_pupil(pupil: Pupil, *, changed_by: Any, seen_version: str | None = None, **changes: Any) -> Pupil:
+    """Change a pupil's core details (names, year, class, context flags, attendance).
+
+    `seen_version` is the pupil's version when the details form was drawn: a save from a page drawn
+    before someone else's save is refused rather than putting their details back.
+    """
     require_edit_pupil_details(acting_roles(changed_by))
     _check_fields(changes, PUPIL_FIELDS)
     pupil = Pupil.objects.select_for_update().get(pk=pupil.pk)
+    check_not_stale(pupil, seen_version, what="pupil's details", fields=sorted(PUPIL_FIELDS))
     if "upn" in changes:
         changes["upn"] = normalise_upn(changes["upn"])
         changes["upn_is_temporary"] = is_temporary_upn(changes["upn"])

@@ -13,6 +13,7 @@ from .. import permissions
 from ..forms import ParentCarerForm, PupilFilterForm, PupilForm
 from ..selectors.pupils import pupil_list, pupil_send_record
 from ..services import pupils as pupil_services
+from ..services.concurrency import version_of
 from .common import (
     form_page,
     paginate,
@@ -94,10 +95,11 @@ def edit_pupil(request: HttpRequest, pupil_id: int) -> HttpResponse:
     pupil = pupil_for(request, pupil_id, send_record=False)
     permissions.require_edit_pupil_details(request.roles)
     record_view_on_get(request, pupil, "details")
-    form = PupilForm(posted(request), initial=PupilForm.initial_for(pupil))
+    form = PupilForm(posted(request), initial=PupilForm.initial_for(pupil), version=version_of(pupil))
     if request.method == "POST" and form.is_valid():
         try:
-            pupil_services.update_pupil(pupil, changed_by=request.user, **form.changes(pupil))
+            seen = form.cleaned_data.pop("seen_version", "")
+            pupil_services.update_pupil(pupil, changed_by=request.user, seen_version=seen, **form.changes(pupil))
         except ValidationError as error:
             form.add_service_errors(error)
         else:

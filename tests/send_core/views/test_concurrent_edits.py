@@ -6,7 +6,7 @@ import datetime
 
 from django.db import connection
 
-from send_core.models import PlanOutcome, Review, ReviewStatus, SupportPlan
+from send_core.models import PlanOutcome, Pupil, Review, ReviewStatus, SupportPlan
 from tests.send_core.drawn_forms import drawn_form, drawn_form_from
 from tests.send_core.factories import ReviewFactory
 
@@ -102,3 +102,17 @@ def test_a_stale_outcome_save_is_refused(school):
     assert "Reads 12 words." in response.content.decode()
     saved = in_school(school, lambda: PlanOutcome.objects.get(pk=outcome.pk))
     assert (saved.baseline, saved.target) == ("Reads 12 words.", outcome.target)
+
+
+def test_a_stale_save_of_a_pupils_details_is_refused(school):
+    url = f"/pupils/{school.pupil.pk}/details/"
+    office, head = school.client("school_admin"), school.client("headteacher")
+    office_form, head_form = drawn_form(office, url), drawn_form(head, url)
+    assert office.post(url, {**office_form, "preferred_name": "Mara"}).status_code == 302
+    response = head.post(url, {**head_form, "nc_year": "5"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Someone else saved this pupil&#x27;s details" in page or "Someone else saved this pupil's details" in page
+    assert "Mara" in page
+    saved = in_school(school, lambda: Pupil.objects.get(pk=school.pupil.pk))
+    assert saved.preferred_name == "Mara" and saved.nc_year == school.pupil.nc_year
