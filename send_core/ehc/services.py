@@ -176,12 +176,18 @@ def update_ehc_request(
     child_views: str,
     evidence_keys: Iterable[str],
     document_ids: Iterable[int],
+    seen_version: str | None = None,
 ) -> EhcRequest:
-    """Save what the request says and carries, while it is still being prepared."""
+    """Save what the request says and carries, while it is still being prepared.
+
+    `seen_version` is the request's version when the builder was drawn: a save from a page drawn
+    before a colleague's save is refused rather than putting their words back.
+    """
     _school_roles(changed_by)
     request = EhcRequest.objects.select_for_update().get(pk=request.pk)
     if not request.is_draft:
         raise ValidationError("This request has been sent; it can no longer be changed.")
+    check_not_stale(request, seen_version, what="request", fields=["reason", "parent_views", "child_views"])
     known = {item.key for item in current_toolkit().ehc_evidence}
     keys = [key for key in dict.fromkeys(evidence_keys) if key in known]
     ids = [int(i) for i in dict.fromkeys(document_ids)]

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from send_core.exchange import get_exchange
 from send_core.services.base import today
+from send_core.services.concurrency import version_of
 from send_core.views.common import (
     errors_page,
     form_page,
@@ -109,6 +110,7 @@ def _builder_context(request: HttpRequest, item: EhcRequest, form: RequestForm |
             },
             evidence=evidence,
             documents=documents,
+            version=version_of(item),
         )
     from send_core.models import ConsentScope
     from send_core.selectors.agencies import consent_on
@@ -132,7 +134,8 @@ def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
         return _status_page(request, item)
     if request.method == "POST":
         evidence = selectors.evidence_for(item, toolkit(request), today=today())
-        form = RequestForm(request.POST, evidence=evidence, documents=list(selectors.documents_for_request(item.pupil)))
+        documents = list(selectors.documents_for_request(item.pupil))
+        form = RequestForm(request.POST, evidence=evidence, documents=documents, version=version_of(item))
         if form.is_valid():
             try:
                 services.update_ehc_request(
@@ -143,6 +146,7 @@ def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
                     child_views=form.cleaned_data["child_views"],
                     evidence_keys=form.cleaned_data["evidence_keys"],
                     document_ids=form.cleaned_data.get("document_ids", []),
+                    seen_version=form.cleaned_data.get("seen_version"),
                 )
             except ValidationError as error:
                 form.add_service_errors(error)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from send_core.ehc import services
-from send_core.ehc.models import EhcPlan
+from send_core.ehc.models import EhcPlan, EhcRequest
 from tests.send_core.drawn_forms import drawn_form, drawn_form_from
 
+from .conftest import make_ready_pupil
 from .test_journey import SECTIONS, submitted_request
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +66,23 @@ def test_the_school_cannot_reach_the_las_plan_editor(in_schema, school_a, la, pe
     response = client_for(people.senco, la).get(f"/casework/cases/{case.pk}/plan/")
     assert response.status_code in (302, 403, 404)
     assert "Amara" not in response.content.decode()
+
+
+def test_a_stale_save_of_the_schools_request_is_refused(in_schema, school_a, school_b, people, client_for):
+    with in_schema(school_a):
+        pupil = make_ready_pupil()
+        request = services.start_ehc_request(pupil, started_by=people.senco)
+    url = f"/ehc-requests/{request.pk}/"
+    senco, head = client_for(people.senco, school_a), client_for(people.head, school_a)
+    senco_form, head_form = drawn_form(senco, url), drawn_form(head, url)
+    assert senco.post(url, {**senco_form, "reason": "Two years of SEN Support; reading age static."}).status_code == 302
+    response = head.post(url, {**head_form, "parent_views": "They want a specialist assessment."})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Someone else saved this request" in page
+    assert "They want a specialist assessment." in page and "reading age static." in page
+    with in_schema(school_a):
+        saved = EhcRequest.objects.get(pk=request.pk)
+        assert saved.reason == "Two years of SEN Support; reading age static."
+        assert saved.parent_views != "They want a specialist assessment."
+    assert client_for(people.senco_b, school_b).get(url).status_code == 404
