@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from send_core.api.idempotency import idempotent
 from send_core.forms.school import school_staff
 from send_core.models import Pupil
 from send_core.services.base import today
@@ -129,6 +130,7 @@ class Groups(APIView):
         return Response(GroupSerializer(groups, many=True).data)
 
     @extend_schema(request=GroupInputSerializer, responses={201: GroupSerializer})
+    @idempotent
     def post(self, request: Request) -> Response:
         permissions.require_manage_provision(request.roles)
         serializer = GroupInputSerializer(data=request.data, context={"request": request})
@@ -147,6 +149,7 @@ class GroupSessions(APIView):
     """Record a session: delivered, with the pupils who were absent; or not delivered."""
 
     @extend_schema(request=SessionInputSerializer, responses={201: SessionSerializer})
+    @idempotent
     def post(self, request: Request, group_id: int) -> Response:
         group = ProvisionGroup.objects.filter(pk=group_id).first()
         if group is None:
