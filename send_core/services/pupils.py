@@ -279,11 +279,17 @@ def add_parent_carer(
 
 
 @transaction.atomic
-def update_parent_carer(parent: ParentCarer, *, changed_by: Any, **changes: Any) -> ParentCarer:
-    """Change a parent's or carer's details (making one primary contact unmarks the others)."""
+def update_parent_carer(
+    parent: ParentCarer, *, changed_by: Any, seen_version: str | None = None, **changes: Any
+) -> ParentCarer:
+    """Change a parent's or carer's details (making one primary contact unmarks the others).
+
+    A save from a form drawn before someone else's save is refused (`seen_version`), not merged over theirs.
+    """
     require_edit_pupil_details(acting_roles(changed_by))
     _check_fields(changes, PARENT_FIELDS)
     parent = ParentCarer.objects.select_for_update().get(pk=parent.pk)
+    check_not_stale(parent, seen_version, what="parent's or carer's details", fields=sorted(PARENT_FIELDS))
     changed = [name for name, value in changes.items() if getattr(parent, name) != value]
     if not changed:
         return parent

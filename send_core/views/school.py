@@ -20,6 +20,7 @@ from ..models import ParentCarer, SchoolClass
 from ..selectors.pupils import school_classes
 from ..selectors.training import staff_training
 from ..services import pupils as pupil_services
+from ..services.concurrency import version_of
 from ..services.training import record_staff_training
 from .common import errors_page, form_page, paginate, posted, pupil_for, record_view_on_get
 
@@ -166,7 +167,7 @@ def edit_parent(request: HttpRequest, parent_id: int) -> HttpResponse:
     pupil = parent.pupil
     record_view_on_get(request, pupil, "parents")
     initial = {name: getattr(parent, name) for name in ParentCarerForm.base_fields}
-    form = ParentCarerForm(posted(request), initial=initial)
+    form = ParentCarerForm(posted(request), initial=initial, version=version_of(parent))
     if request.method == "POST" and form.is_valid():
         try:
             pupil_services.update_parent_carer(parent, changed_by=request.user, **form.cleaned_data)

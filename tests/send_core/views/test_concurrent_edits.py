@@ -6,7 +6,7 @@ import datetime
 
 from django.db import connection
 
-from send_core.models import PlanOutcome, Pupil, Review, ReviewStatus, SupportPlan
+from send_core.models import ParentCarer, PlanOutcome, Pupil, Review, ReviewStatus, SupportPlan
 from tests.send_core.drawn_forms import drawn_form, drawn_form_from
 from tests.send_core.factories import ReviewFactory
 
@@ -116,3 +116,16 @@ def test_a_stale_save_of_a_pupils_details_is_refused(school):
     assert "Mara" in page
     saved = in_school(school, lambda: Pupil.objects.get(pk=school.pupil.pk))
     assert saved.preferred_name == "Mara" and saved.nc_year == school.pupil.nc_year
+
+
+def test_a_stale_save_of_a_parents_details_is_refused(school):
+    parent = school.objects["parent"]
+    url = f"/parents/{parent.pk}/edit/"
+    office, head = school.client("school_admin"), school.client("headteacher")
+    office_form, head_form = drawn_form(office, url), drawn_form(head, url)
+    assert office.post(url, {**office_form, "phone": "01632 960123"}).status_code == 302
+    response = head.post(url, {**head_form, "email": "grace@example.org"})
+    assert response.status_code == 400
+    assert "01632 960123" in response.content.decode()
+    saved = in_school(school, lambda: ParentCarer.objects.get(pk=parent.pk))
+    assert saved.phone == "01632 960123" and saved.email != "grace@example.org"
