@@ -184,9 +184,9 @@ CACHES = {
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
     }
 }
+# A hung Redis must cost a request about a second, not five, before the caller's guard steps in.
+_cache_timeout = float(env("CACHE_SOCKET_TIMEOUT", "1"))
 if _cache_url:
-    # A hung Redis must cost a request about a second, not five, before the caller's guard steps in.
-    _cache_timeout = float(env("CACHE_SOCKET_TIMEOUT", "1"))
     CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": _cache_timeout, "socket_timeout": _cache_timeout}
 
 # --- People and sign-in ------------------------------------------------------------------
@@ -320,6 +320,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", f"Cairn <no-reply@{BASE_DOMAIN}>"
 # --- Celery: the tenant travels with every task -------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", "filesystem://")
 _broker_dir = DATA_DIR / "broker"
+# Read whichever broker is in use, so an operator's setting is never silently ignored.
+_visibility_timeout = int(env("CELERY_VISIBILITY_TIMEOUT", "10800"))
+_broker_socket_timeout = float(env("CELERY_BROKER_SOCKET_TIMEOUT", "3"))
 if CELERY_BROKER_URL.startswith("filesystem://"):
     for sub in ("queue", "processed", "control"):
         (_broker_dir / sub).mkdir(parents=True, exist_ok=True)
@@ -335,12 +338,12 @@ else:
     # default an hour). Redis hands an unacknowledged task to another worker after visibility_timeout, so it
     # must outlast that delay plus a task's run, or delayed tasks would be delivered twice.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "10800")),
-        "socket_connect_timeout": float(env("CELERY_BROKER_SOCKET_TIMEOUT", "3")),
-        "socket_timeout": float(env("CELERY_BROKER_SOCKET_TIMEOUT", "3")),
+        "visibility_timeout": _visibility_timeout,
+        "socket_connect_timeout": _broker_socket_timeout,
+        "socket_timeout": _broker_socket_timeout,
     }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_CONNECTION_TIMEOUT = float(env("CELERY_BROKER_SOCKET_TIMEOUT", "3"))
+CELERY_BROKER_CONNECTION_TIMEOUT = _broker_socket_timeout
 # At-least-once: a task is acknowledged only when it finishes, and a worker killed mid-task hands it
 # back to the queue. Every task is written to be safe to run twice.
 CELERY_TASK_ACKS_LATE = True
