@@ -28,7 +28,10 @@ def worker(tmp_path_factory):
         results = tmp_path / "results"
         results.mkdir()
         app.conf.result_backend = f"file://{results}"
+    # Connections and producers made earlier in this process (by any test that queued a task) still
+    # point at the broker folder configured before; the worker and the tasks must meet in the new one.
     app._pool = None
+    app.amqp._producer_pool = None
     app._local.__dict__.pop("backend", None)
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         yield app
