@@ -290,7 +290,14 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["tenants.api.IsMemberHere"],
     "EXCEPTION_HANDLER": "tenants.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["send_platform.throttling.UserRateThrottle"],  # fails open if the cache is away
-    "DEFAULT_THROTTLE_RATES": {"user": env("API_RATE", "1200/hour")},
+    # Per person, per hour. An MIS sync (token) of a 2,000-pupil school pages pupils, needs, plans,
+    # outcomes and reviews at 50 a page: about 200 calls, plus a write per changed record; 10,000
+    # leaves room for several syncs and retries in an hour. Someone in a browser (session) rarely
+    # passes a few hundred; 3,000 still stops a runaway script using a session.
+    "DEFAULT_THROTTLE_RATES": {
+        "session": env("API_RATE_SESSION", "3000/hour"),
+        "token": env("API_RATE_TOKEN", "10000/hour"),
+    },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

@@ -47,14 +47,30 @@ def _session_refusal(request) -> str | None:
     return None
 
 
+def _roles_from_middleware(request) -> frozenset[str] | None:
+    """The roles MembershipMiddleware already looked up, when they are for this same person."""
+    # A token's holder is only known here: the middleware saw an anonymous visitor, so its
+    # (empty) roles are not the caller's. Anyone else is reused only if it is the same person.
+    if isinstance(getattr(request, "successful_authenticator", None), authentication.TokenAuthentication):
+        return None
+    django_request = request._request
+    seen_user = getattr(django_request, "user", None)
+    roles = getattr(django_request, "roles", None)
+    if roles is None or seen_user is None or not seen_user.is_authenticated:
+        return None
+    return roles if seen_user.pk == request.user.pk else None
+
+
 def api_roles(request) -> frozenset[str]:
-    """The caller's roles in the organisation the request is for (computed once per request)."""
+    """The caller's roles in the organisation the request is for (looked up once per request)."""
     cached = getattr(request, "_api_roles", None)
     if cached is None:
         if is_public_request(request) or not request.user.is_authenticated:
             cached = frozenset()
         else:
-            cached = roles_in(request.user, request.tenant)
+            cached = _roles_from_middleware(request)
+            if cached is None:
+                cached = roles_in(request.user, request.tenant)
         request._api_roles = cached
     return cached
 
