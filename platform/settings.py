@@ -385,6 +385,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "make-good-reporting-refreshes": {"task": "reporting.make_good_refreshes", "schedule": 300.0},
     # MIS exports held for checking expire after an hour; each school sweeps its own.
     "sweep-held-imports": {"task": "send_core.sweep_held_imports_everywhere", "schedule": 3600.0},
+    # Sealed document files left with no Document row (a worker killed before the commit), hourly.
+    "sweep-orphan-documents": {"task": "send_core.sweep_orphan_documents_everywhere", "schedule": 3600.0},
     # Django never deletes expired sessions by itself.
     "clear-expired-sessions": {"task": "tenants.clear_expired_sessions", "schedule": crontab(hour=2, minute=45)},
 }
@@ -408,6 +410,8 @@ CAIRN_CLAMD_FAIL_OPEN = env_bool("CAIRN_CLAMD_FAIL_OPEN", False)
 CAIRN_EXCHANGE_EXPIRY_DAYS = int(env("CAIRN_EXCHANGE_EXPIRY_DAYS", "60"))
 # Uploads over this many bytes are refused before anything is stored.
 CAIRN_DOCUMENT_MAX_BYTES = int(env("CAIRN_DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+# Uploads are held in memory up to that limit and never spooled to a plaintext temporary file.
+FILE_UPLOAD_HANDLERS = ["send_core.uploads.InMemoryUploadHandler"]
 
 # --- Reporting ---------------------------------------------------------------------------
 CAIRN_GRAPHQL_INTROSPECTION = env_bool("CAIRN_GRAPHQL_INTROSPECTION", not PRODUCTION)

@@ -20,7 +20,7 @@ from functools import wraps
 from types import MappingProxyType
 
 from django.conf import settings
-from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.core.files.uploadhandler import FileUploadHandler, MemoryFileUploadHandler, StopUpload
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 DOCUMENT_MAX_BYTES: int = getattr(settings, "CAIRN_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
@@ -116,6 +116,45 @@ class LimitedUploadHandler(FileUploadHandler):
         return None
 
 
+class InMemoryUploadHandler(MemoryFileUploadHandler):
+    """Keeps every uploaded file in memory, never in a temporary file, up to the document limit.
+
+    Django's `TemporaryFileUploadHandler` writes uploads over FILE_UPLOAD_MAX_MEMORY_SIZE to
+    FILE_UPLOAD_TEMP_DIR in plaintext, and a worker killed mid-upload leaves that file behind.
+    This handler (the only one in FILE_UPLOAD_HANDLERS) never spools: it refuses a file as soon
+    as it passes `max_bytes`, so memory is bounded by the limit and nothing but the sealed
+    document (send_core.crypto) ever reaches disk. `limit_uploads()` sets a view's own limit.
+    """
+
+    def __init__(self, request=None, max_bytes: int | None = None):
+        super().__init__(request)
+        self.max_bytes = document_max_bytes() if max_bytes is None else max_bytes
+        self._received = 0
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        # Always active, whatever FILE_UPLOAD_MAX_MEMORY_SIZE says: there is no disk fallback.
+        self.activated = True
+
+    def _refuse(self) -> StopUpload:
+        message = too_large_message(self.max_bytes)
+        if self.request is not None and not getattr(self.request, "upload_refused", None):
+            self.request.upload_refused = message
+        return StopUpload(connection_reset=False)
+
+    def new_file(self, field_name, file_name, content_type, content_length, charset=None, content_type_extra=None):
+        self._received = 0
+        if content_length is not None and content_length > self.max_bytes:
+            raise self._refuse()
+        # Starts the in-memory file, then stops the handlers after this one (StopFutureHandlers).
+        super().new_file(field_name, file_name, content_type, content_length, charset, content_type_extra)
+
+    def receive_data_chunk(self, raw_data, start):
+        self._received += len(raw_data)
+        if self._received > self.max_bytes:
+            raise self._refuse()
+        return super().receive_data_chunk(raw_data, start)
+
+
 def limit_uploads(request, max_bytes: int | None = None) -> LimitedUploadHandler:
     """Put a `LimitedUploadHandler` first in `request.upload_handlers` and return it.
 
@@ -129,6 +168,10 @@ def limit_uploads(request, max_bytes: int | None = None) -> LimitedUploadHandler
         )
     request.upload_refused = None
     handler = LimitedUploadHandler(request, max_bytes)
+    for later in request.upload_handlers:
+        if isinstance(later, InMemoryUploadHandler):
+            # The view's limit holds in memory too, whether smaller or larger than the default.
+            later.max_bytes = handler.max_bytes
     request.upload_handlers.insert(0, handler)
     return handler
 

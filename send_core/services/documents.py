@@ -9,18 +9,24 @@ so a damaged document is refused whole rather than sent in part, and every openi
 from __future__ import annotations
 
 import contextlib
+import logging
 import tempfile
 from collections.abc import Iterable, Iterator
+from datetime import timedelta
 from typing import Any, BinaryIO
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import Storage, default_storage
 from django.db import connection, transaction
+from django.utils import timezone
 
 from ..crypto import DocumentRefused, delete_stored, encrypt_to_storage, open_decrypted, verify_stored
 from ..models import Document, DocumentKind, Pupil
 from ..permissions import require_contribute_to_record, require_view_send_record
 from ..uploads import document_max_bytes
 from .base import AuditAction, acting_roles, audit, check_choice, require_text
+
+logger = logging.getLogger(__name__)
 
 
 def _schema_name() -> str:
@@ -89,6 +95,38 @@ def open_document(document: Document, *, opened_by: Any) -> Iterator[bytes]:
     verify_stored(document.storage_name, bytes(document.wrapped_key), document.sha256, schema_name=schema_name)
     audit(actor=opened_by, action=AuditAction.DOWNLOAD, obj=document, pupil_id=document.pupil_id)
     return open_decrypted(document.storage_name, bytes(document.wrapped_key), document.sha256, schema_name=schema_name)
+
+
+def sweep_orphan_documents(*, older_than: timedelta = timedelta(hours=1), storage: Storage | None = None) -> int:
+    """Delete this school's sealed document files that no Document row refers to; returns how many.
+
+    A worker killed (or a transaction rolled back) between storing the sealed file and committing
+    its row leaves a file nobody can open. Only files older than `older_than` go, so an upload in
+    progress is never touched; only the current schema's own folder is looked at.
+    """
+    storage = default_storage if storage is None else storage
+    folder = f"documents/{_schema_name()}"
+    try:
+        _, names = storage.listdir(folder)
+    except FileNotFoundError:
+        return 0
+    cutoff = timezone.now() - older_than
+    candidates = [f"{folder}/{name}" for name in names]
+    known = set(Document.objects.filter(storage_name__in=candidates).values_list("storage_name", flat=True))
+    removed = 0
+    for name in candidates:
+        if name in known:
+            continue
+        try:
+            if storage.get_modified_time(name) > cutoff:
+                continue
+        except (OSError, NotImplementedError):
+            continue
+        delete_stored(name, storage)
+        removed += 1
+    if removed:
+        logger.info("Removed %s document file(s) that no document refers to", removed)
+    return removed
 
 
 class _NamedSpool(tempfile.SpooledTemporaryFile):
