@@ -47,6 +47,9 @@ class ReportingScope:
     organisation: Organisation
     school_ids: frozenset[int]
     casework_ids: frozenset[int] = frozenset()
+    # The LA's own caseworkers and SEN managers see its own casework exact: it is the LA's own data,
+    # and suppression is about what one organisation learns of children in another.
+    exact_casework: bool = False
 
     def can_see_school(self, organisation_id: int) -> bool:
         return organisation_id in self.school_ids
@@ -60,11 +63,15 @@ def scope_for(organisation: Organisation, roles: frozenset[str]) -> ReportingSco
     """
     if not can_read_reporting(organisation, roles):
         return None
-    return organisation_scope(organisation)
+    scope = organisation_scope(organisation)
+    if scope.casework_ids:
+        # can_read_reporting let in only the LA's caseworkers and SEN managers.
+        scope = ReportingScope(scope.organisation, scope.school_ids, scope.casework_ids, exact_casework=True)
+    return scope
 
 
 def organisation_scope(organisation: Organisation) -> ReportingScope:
-    """The scope of an organisation's leaders (and of its reporting keys)."""
+    """The scope of an organisation's leaders (and of its reporting keys, which get casework protected)."""
     schools = Organisation.objects.filter(kind=OrganisationKind.SCHOOL, is_active=True)
     if organisation.kind == OrganisationKind.TRUST:
         ids = schools.filter(trust=organisation).values_list("pk", flat=True)
@@ -527,10 +534,26 @@ def serve_timeliness(row: EhcTimeliness) -> TimelinessMonth:
     return TimelinessMonth(row.month, figures)
 
 
+def exact_timeliness(row: EhcTimeliness) -> TimelinessMonth:
+    """A month of the LA's own casework as it is, for the LA's own caseworkers and SEN managers."""
+    figures = {name: Figure(getattr(row, name), "shown") for name in TIMELINESS_FIELDS}
+    for rate, (on_time, due) in TIMELINESS_RATES.items():
+        figures[rate] = rate_figure(figures[on_time], figures[due])
+    return TimelinessMonth(row.month, figures)
+
+
 def la_timeliness(scope: ReportingScope, *, since: datetime.date) -> list[TimelinessMonth]:
-    """The LA's own EHC casework by month (empty for anyone without casework in scope)."""
+    """The LA's own EHC casework by month (empty for anyone without casework in scope).
+
+    Exact for the LA's own caseworkers and SEN managers; protected for anyone else (reporting keys).
+    """
     rows = EhcTimeliness.objects.filter(organisation_id__in=scope.casework_ids, month__gte=since).order_by("month")
-    return [serve_timeliness(row) for row in rows]
+    return [
+        exact_timeliness(row)
+        if scope.exact_casework and row.organisation_id == scope.organisation.pk
+        else serve_timeliness(row)
+        for row in rows
+    ]
 
 
 # --- Operators ---------------------------------------------------------------------------------

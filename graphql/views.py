@@ -28,6 +28,7 @@ from tenants.roles import OrganisationKind
 from tenants.sessions import REFUSAL_MESSAGES, session_refusal
 
 from . import selectors, services, versions
+from .figures import NO_PRIMARY_NEED
 from .limits import limits_signature, validation_rules
 from .models import REPORTING_KEY_MAX_DAYS, RefreshStatus, ReportingToken
 from .permissions import can_manage_tokens
@@ -120,7 +121,7 @@ _graphql = ReportingGraphQLView.as_view()
 
 ANSWER_CACHE_SECONDS = 600
 # Part of every cache key: raise it when what an answer holds changes (e.g. the suppression rules).
-ANSWER_FORMAT = 4  # 3: month-end snapshots only, outside the school; 4: exact suppression
+ANSWER_FORMAT = 5  # 3: month-end snapshots only, outside the school; 4: exact suppression; 5: LA casework exact
 POST_BODY_ONLY = ("query", "variables", "operationName", "id")
 
 
@@ -138,6 +139,7 @@ def _answer_key(request: HttpRequest, params: tuple | None) -> str | None:
             scope.organisation.pk,
             sorted(scope.school_ids),
             sorted(scope.casework_ids),
+            scope.exact_casework,
             query,
             variables,
             operation_name,
@@ -334,7 +336,29 @@ def _since_months(months: int) -> datetime.date:
 
 # --- CSV downloads -------------------------------------------------------------------------------
 
-CSV_NOTE = "Counts from 1 to 4, and figures they could be worked out from, are shown as c."
+# What `c` means is said beside each download link (reporting/_csv_note.html), not in the file: a
+# CSV holds the heading row and data rows only, so BI tools and spreadsheets read it without cleaning.
+
+# Column headings in words, with the census code where one exists (SEN provision K and E).
+CSV_CODES = {"sen_support": "K", "ehc_plan": "E"}
+
+TIMELINESS_HEADINGS = {
+    "decisions_within_6_weeks_rate": "Decisions to assess within 6 weeks (%)",
+    "plans_within_20_weeks_rate": "EHC plans issued within 20 weeks (%)",
+    "annual_reviews_within_4_weeks_rate": "Annual review decisions within 4 weeks (%)",
+    "requests_received": "EHC needs assessment requests received",
+    "decisions_due": "Decisions to assess due",
+    "decisions_within_6_weeks": "Decisions to assess within 6 weeks",
+    "plans_due": "EHC plans due",
+    "plans_within_20_weeks": "EHC plans issued within 20 weeks",
+    "annual_reviews_due": "Annual review decisions due",
+    "annual_reviews_decided_within_4_weeks": "Annual review decisions within 4 weeks",
+}
+
+
+def _heading(metric_key: str, label: str) -> str:
+    code = CSV_CODES.get(metric_key)
+    return f"{label} ({code})" if code else label
 
 
 def _csv_response(filename: str, header: list[str], rows: list[list[str]]) -> HttpResponse:
@@ -344,8 +368,6 @@ def _csv_response(filename: str, header: list[str], rows: list[list[str]]) -> Ht
     writer.writerow(safe_row(header))
     # School and trust names are typed by people: never let a spreadsheet run one as a formula.
     writer.writerows(safe_row(list(row)) for row in rows)
-    writer.writerow([])
-    writer.writerow([CSV_NOTE])
     return response
 
 
@@ -362,7 +384,8 @@ def download(request: HttpRequest, table: str) -> HttpResponse:
                 [row["school"].name, row["school"].urn, served.on.isoformat() if served else ""]
                 + [served[m.key].csv() if served else "" for m in metrics]
             )
-        return _csv_response(f"schools-{today}.csv", ["School", "URN", "Figures on"] + [m.label for m in metrics], rows)
+        header = ["School", "Unique reference number (URN)", "Figures on"] + [_heading(m.key, m.label) for m in metrics]
+        return _csv_response(f"schools-{today}.csv", header, rows)
     if table == "register":
         rows = []
         for row in _comparison_rows(scope):
@@ -379,7 +402,8 @@ def download(request: HttpRequest, table: str) -> HttpResponse:
     if table == "needs":
         mix = _need_mix(_comparison_rows(scope))
         rows = [[r["school"].name] + [f.csv() if f else "" for f in r["figures"]] for r in mix["rows"]]
-        return _csv_response(f"need-mix-{today}.csv", ["School"] + [label for _, label in mix["columns"]], rows)
+        header = ["School"] + [label if key == NO_PRIMARY_NEED else f"{label} ({key})" for key, label in mix["columns"]]
+        return _csv_response(f"need-mix-{today}.csv", header, rows)
     if table == "timeliness":
         names = list(selectors.TIMELINESS_RATES) + [
             "requests_received",
@@ -392,7 +416,8 @@ def download(request: HttpRequest, table: str) -> HttpResponse:
         ]
         months = selectors.la_timeliness(scope, since=_since_months(24))
         rows = [[m.month.strftime("%Y-%m")] + [m.figures[n].csv() for n in names] for m in months]
-        return _csv_response(f"ehc-timeliness-{today}.csv", ["Month"] + [n.replace("_", " ") for n in names], rows)
+        header = ["Month"] + [TIMELINESS_HEADINGS[n] for n in names]
+        return _csv_response(f"ehc-timeliness-{today}.csv", header, rows)
     if table == "benchmarks":
         school: Organisation = request.tenant
         phases = {school.phase} if school.phase else {s.phase for s in selectors.schools_in_scope(scope)}

@@ -94,8 +94,54 @@ def test_an_la_sees_its_schools_and_its_own_casework(la, school_a, school_b, sec
         assert status == 200, body
         assert {s["slug"] for s in body["data"]["schools"]} == {"ashgrove", "birchwood", "cedar-high"}
         month = body["data"]["ehcTimeliness"][0]
-        # 9 of 12 on time leaves 3 late: the 9 would give the 3 away, so it is suppressed.
-        assert month["requestsReceived"]["value"] == 14 and month["decisionsWithin6Weeks"]["suppressed"] is True
+        # The LA's own casework, so exact: 9 of 12 on time is shown although it gives away 3 late.
+        assert month["requestsReceived"]["value"] == 14
+        assert month["decisionsWithin6Weeks"] == {"value": 9, "suppressed": False}
+
+
+def test_an_la_sees_small_counts_in_its_own_casework_exactly_and_nobody_else_sees_them(
+    la, trust, school_a, member, gql
+):
+    from send_graphql.models import EhcTimeliness
+
+    EhcTimeliness.objects.create(
+        organisation=la,
+        month=TODAY.replace(day=1),
+        requests_received=3,
+        decisions_due=4,
+        decisions_within_6_weeks=1,
+        plans_due=2,
+        plans_within_20_weeks=2,
+        annual_reviews_due=3,
+        annual_reviews_decided_within_4_weeks=2,
+    )
+    query = (
+        "{ ehcTimeliness { requestsReceived { value suppressed } decisionsWithin6Weeks { value } "
+        "decisionsWithin6WeeksRate { value } plansWithin20WeeksRate { value } annualReviewsWithin4WeeksRate { value } } }"
+    )
+    for role in ("caseworker", "sen_manager"):
+        status, body = gql(member(la, role), la, query)
+        assert status == 200, body
+        [month] = body["data"]["ehcTimeliness"]
+        assert month["requestsReceived"] == {"value": 3, "suppressed": False}
+        assert month["decisionsWithin6Weeks"]["value"] == 1
+        # Worked by hand: 1 of 4 = 25.0%; 2 of 2 = 100.0%; 2 of 3 = 66.7%.
+        assert month["decisionsWithin6WeeksRate"]["value"] == 25.0
+        assert month["plansWithin20WeeksRate"]["value"] == 100.0
+        assert month["annualReviewsWithin4WeeksRate"]["value"] == 66.7
+    # Another organisation never sees the LA's casework at all.
+    for user, organisation in ((member(trust, "send_lead"), trust), (member(school_a, "senco"), school_a)):
+        status, body = gql(user, organisation, query)
+        assert status == 200 and body["data"]["ehcTimeliness"] == []
+    # A reporting key (which may be handed to a contractor's BI tool) still gets the protected figures,
+    # even straight after a member's exact answer to the same question was cached.
+    manager = member(la, "sen_manager")
+    made = create_reporting_token(organisation=la, name="Power BI", by=manager, roles=frozenset({"sen_manager"}))
+    status, body = _api(made.key, la, query)
+    assert status == 200, body
+    [month] = body["data"]["ehcTimeliness"]
+    assert month["requestsReceived"] == {"value": None, "suppressed": True}
+    assert month["decisionsWithin6Weeks"]["value"] is None
 
 
 def test_a_school_sees_itself_and_benchmarks_only(school_a, school_b, member, gql):
@@ -584,7 +630,10 @@ def test_no_small_count_can_be_recovered_from_ehc_timeliness(la, member, gql):
         "annualReviewsWithin4WeeksRate",
     ]
     query = "{ ehcTimeliness(months: 6) { month " + " ".join(f"{f} {FIGURE}" for f in fields) + " } }"
-    status, body = gql(member(la, "sen_manager"), la, query)
+    # The LA's own staff see its casework exact; a reporting key is served it protected.
+    manager = member(la, "sen_manager")
+    made = create_reporting_token(organisation=la, name="Power BI", by=manager, roles=frozenset({"sen_manager"}))
+    status, body = _api(made.key, la, query)
     assert status == 200, body
     answered = {row["month"]: row for row in body["data"]["ehcTimeliness"]}
     for row in EhcTimeliness.objects.filter(organisation=la):
