@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 from send_platform import views as platform_views
+from send_platform.favicon import favicon
 
 from tenants import views
 
@@ -19,6 +20,7 @@ urlpatterns = [
     path("operator/organisations/", views.operator_organisations, name="operator-organisations"),
     path("operator/reporting/", include("send_graphql.operator_urls")),
     path("toolkits/", include("integrations.toolkits.public_urls")),
+    path("favicon.ico", favicon, name="favicon"),
     path("health/", platform_views.health, name="health"),
     path("health/ready/", platform_views.ready, name="health-ready"),
 ]

@@ -122,6 +122,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tenants.middleware.MembershipMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost: with DEBUG on, a wrong address gets the GOV.UK 404 page, not Django's debug page.
+    "send_platform.not_found.GovukNotFoundInDebugMiddleware",
 ]
 
 ROOT_URLCONF = "send_platform.urls"

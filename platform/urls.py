@@ -3,6 +3,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from send_platform import views as platform_views
+from send_platform.favicon import favicon
 
 from tenants import views
 
@@ -11,6 +12,7 @@ urlpatterns = [
     path("auth/handoff/", views.handoff, name="handoff"),
     path("sign-out/", views.sign_out, name="sign-out"),
     path("staff/", views.staff, name="staff"),
+    path("favicon.ico", favicon, name="favicon"),
     path("health/", platform_views.health, name="health"),
     path("health/ready/", platform_views.ready, name="health-ready"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -26,7 +26,7 @@ from .sessions import (
 # Paths on an organisation's host that need no membership here: the API checks membership
 # itself after authenticating a session or a token (see tenants.api). A session is still judged
 # by the one rule (session_refusal) on every path except NO_SESSION_RULE.
-OPEN_PREFIXES = ("/static/", "/auth/handoff/", "/health/", "/sign-out/", "/api/", "/exchange/api/", "/ctf/api/")
+OPEN_PREFIXES = ("/static/", "/favicon.ico", "/auth/handoff/", "/health/", "/sign-out/", "/api/", "/exchange/api/", "/ctf/api/")
 
 # Machine surfaces: a refused session gets a 403 with its reason as JSON, never a redirect.
 API_PREFIXES = ("/api/", "/exchange/api/", "/ctf/api/", "/graphql/")
@@ -34,7 +34,7 @@ API_PREFIXES = ("/api/", "/exchange/api/", "/ctf/api/", "/graphql/")
 SAFE_TO_RECORD_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 # Paths that never act on a session's behalf (the hand-off starts a new session of its own).
-NO_SESSION_RULE = ("/static/", "/health/")
+NO_SESSION_RULE = ("/static/", "/favicon.ico", "/health/")
 
 # Paths an organisation's host serves before the second factor: the hand-off brings a verified
 # session, and signing out must always work.

@@ -141,6 +141,12 @@ TABLE: dict[str, Entry] = {
     "organisation /staff/": page(
         school=allow(*EVERY_SCHOOL_ROLE), la=allow("caseworker", "sen_manager"), trust=allow("send_lead")
     ),
+    # favicon
+    "organisation /favicon.ico": page(
+        school=allow(*EVERY_SCHOOL_ROLE, odd={"anonymous": "ok", "non_member": "ok", "unverified": "ok"}),
+        la=allow("caseworker", "sen_manager", odd={"anonymous": "ok", "non_member": "ok", "unverified": "ok"}),
+        trust=allow("send_lead", odd={"anonymous": "ok", "non_member": "ok", "unverified": "ok"}),
+    ),
     # health
     "organisation /health/": page(
         school=allow(*EVERY_SCHOOL_ROLE, odd={"anonymous": "ok", "non_member": "ok", "unverified": "ok"}),
@@ -692,6 +698,8 @@ TABLE: dict[str, Entry] = {
     "base /operator/reporting/": page(platform=allow("operator")),
     # public_toolkits:list
     "base /toolkits/": page(platform=allow("operator")),
+    # favicon
+    "base /favicon.ico": page(platform=allow("operator", odd={"anonymous": "ok", "non_member": "ok", "unverified": "ok"})),
     # health
     "base /health/": page(platform=allow("operator", odd={"anonymous": "ok", "non_member": "ok", "unverified": "ok"})),
     "base /health/ready/": page(
