@@ -7,6 +7,8 @@ beat, test workers) and stops when the last of them exits.
 
 from __future__ import annotations
 
+import os
+import subprocess
 import warnings
 from pathlib import Path
 
@@ -34,3 +36,24 @@ def database_settings(data_dir: Path, name: str = "cairn") -> dict:
         "HOST": socket_dir,
         "PORT": "",
     }
+
+
+def stop_database(data_dir: Path) -> bool:
+    """Stop the embedded server in `data_dir` now, whoever still holds it; True if one was running.
+
+    `./cairn run` calls this on Ctrl-C: its web server and worker are killed, not left to exit, so
+    pgserver's stop-when-the-last-process-exits never happens and PostgreSQL would stay behind.
+    """
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+    from pgserver import pg_ctl
+
+    pgdata = data_dir / "pg"
+    if not (pgdata / "postmaster.pid").exists():
+        return False
+    # As root, pgserver runs PostgreSQL as its own 'pgserver' user; pg_ctl must run as that user too.
+    user = "pgserver" if os.name == "posix" and os.geteuid() == 0 else None
+    try:
+        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user, timeout=30)
+    except subprocess.CalledProcessError:
+        return False  # a stale postmaster.pid: nothing was running
+    return True

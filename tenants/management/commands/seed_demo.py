@@ -21,7 +21,7 @@ class Command(BaseCommand):
             import_string(path)(organisations)
         port = options["port"]
         base = settings.BASE_DOMAIN
-        self.stdout.write(self.style.SUCCESS("\nCairn demo is ready.\n"))
+        self.stdout.write("")
         self.stdout.write(f"  Sign in:     http://{base}:{port}/sign-in/")
         self.stdout.write(f"  Operator:    http://{base}:{port}/operator/organisations/")
         for slug in ("westmere", "riverstone", *(s.slug for s in SCHOOLS)):
@@ -29,4 +29,5 @@ class Command(BaseCommand):
         self.stdout.write(f"\n  Every demo sign-in uses the password: {DEMO_PASSWORD}\n")
         for organisation, role, email in demo_sign_ins():
             self.stdout.write(f"  {organisation:<32} {role:<26} {email}")
-        self.stdout.write("")
+        # Last, so it is the last line on screen (`./cairn run` shows this once the server answers).
+        self.stdout.write(self.style.SUCCESS("\nCairn demo is ready.\n"))
