@@ -15,7 +15,9 @@ Characters 2–4 are the allocating LA's number: they must be one the DfE recogn
 from __future__ import annotations
 
 import functools
+import string
 import tomllib
+import unicodedata
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -24,10 +26,12 @@ from django.core.exceptions import ValidationError
 UPN_ALPHABET = "ABCDEFGHJKLMNPQRTUVWXYZ"
 UPN_LENGTH = 13
 _WEIGHTS = range(2, 14)
+# A UPN is plain ASCII: str.isdigit() also accepts Arabic-Indic, Devanagari and superscript digits.
+_UPN_CHARACTERS = frozenset(string.ascii_uppercase + string.digits)
 
 
 def _character_value(character: str) -> int:
-    if character.isdigit():
+    if character in string.digits:
         return int(character)
     index = UPN_ALPHABET.find(character)
     if index < 0:
@@ -60,8 +64,12 @@ def upn_check_letter(body12: str) -> str:
 
 
 def normalise_upn(value: str) -> str:
-    """A UPN as stored: upper case, no surrounding or inner spaces."""
-    return "".join((value or "").split()).upper()
+    """A UPN as stored: upper case, no surrounding or inner spaces, full-width forms folded to ASCII.
+
+    NFKC turns full-width "Ａ８０１…" (typed with an East Asian keyboard layout) into "A801…", so the same
+    pupil is not added twice. Other scripts' digits stay as they are and validate_upn refuses them.
+    """
+    return "".join(unicodedata.normalize("NFKC", value or "").split()).upper()
 
 
 def is_temporary_upn(value: str) -> bool:
@@ -73,6 +81,11 @@ def is_temporary_upn(value: str) -> bool:
 def validate_upn(value: str) -> None:
     """Raise ValidationError, with a reason an office or SENCO can act on, unless `value` is a valid UPN."""
     upn = normalise_upn(value)
+    if not set(upn) <= _UPN_CHARACTERS:
+        raise ValidationError(
+            "A UPN uses only the letters A to Z and the digits 0 to 9: retype it, or copy it again from the MIS.",
+            code="upn_characters",
+        )
     if len(upn) != UPN_LENGTH:
         raise ValidationError(
             "A UPN is 13 characters: a letter followed by 12 digits (the last may be a letter for a temporary UPN). "

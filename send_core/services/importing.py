@@ -93,6 +93,11 @@ class ImportPreview:
     errors: list[ImportProblem]
     to_create: int
     to_update: int
+    encoding: str = "utf-8"
+
+    @property
+    def encoding_name(self) -> str:
+        return ENCODING_NAMES.get(self.encoding, self.encoding)
 
     @property
     def ok(self) -> bool:
@@ -117,14 +122,26 @@ class ImportResult:
 # --- Reading ---------------------------------------------------------------------------------
 
 
-def _text(file: IO[bytes] | IO[str] | bytes | str) -> str:
-    data = file if isinstance(file, bytes | str) else file.read()
+ENCODING_NAMES = {"utf-8": "UTF-8", "cp1252": "Windows-1252"}
+
+
+def decode_mis_file(data: bytes | str) -> tuple[str, str]:
+    """The file's text and the encoding it was read as: UTF-8 (with or without a BOM), else Windows-1252.
+
+    Older MIS exports (and Excel's "CSV" on Windows) write Windows-1252, so "Prénom" arrives as byte 0xE9;
+    reading that as UTF-8 with replacement would give headings that match no column.
+    """
     if isinstance(data, str):
-        return data.lstrip("\ufeff")
+        return data.lstrip("\ufeff"), "utf-8"
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")  # older MIS exports
+        # cp1252 leaves five bytes undefined; those become U+FFFD rather than refusing the whole file.
+        return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def _text(file: IO[bytes] | IO[str] | bytes | str) -> tuple[str, str]:
+    return decode_mis_file(file if isinstance(file, bytes | str) else file.read())
 
 
 def _parse_date(value: str) -> datetime.date:
@@ -280,18 +297,19 @@ def _read(file: IO[bytes] | IO[str] | bytes | str, mapping: Mapping[str, str] | 
         if not mapping.get(name):
             errors.append(ImportProblem(1, name, f"Choose the column that holds the {FIELD_LABELS[name]}."))
     mapping = {name: header for name, header in mapping.items() if header}
-    reader = csv.DictReader(io.StringIO(_text(file), newline=""))
+    text, encoding = _text(file)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     headers = [h.strip() for h in (reader.fieldnames or [])]
     reader.fieldnames = headers
     if not headers:
-        return ImportPreview([], [ImportProblem(1, "", "The file is empty.")], 0, 0)
+        return ImportPreview([], [ImportProblem(1, "", "The file is empty.")], 0, 0, encoding)
     for name, header in mapping.items():
         if header not in headers:
             errors.append(
                 ImportProblem(1, name, f"The file has no column called “{header}” (for the {FIELD_LABELS[name]}).")
             )
     if errors:
-        return ImportPreview([], errors, 0, 0)
+        return ImportPreview([], errors, 0, 0, encoding)
 
     rows: list[ImportRow] = []
     first_line_of: dict[str, int] = {}
@@ -312,7 +330,7 @@ def _read(file: IO[bytes] | IO[str] | bytes | str, mapping: Mapping[str, str] | 
         errors.append(ImportProblem(1, "", "The file has a header row but no pupils."))
     upns = [row.values["upn"] for row in rows if row.values.get("upn")]
     existing = set(Pupil.objects.filter(upn__in=upns).values_list("upn", flat=True)) if upns else set()
-    return ImportPreview(rows, errors, len(set(upns) - existing), len(existing))
+    return ImportPreview(rows, errors, len(set(upns) - existing), len(existing), encoding)
 
 
 def preview_pupil_import(

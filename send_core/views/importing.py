@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from .. import permissions
 from ..forms import ImportMappingForm, ImportUploadForm
 from ..services.held_imports import HeldImportUnavailable, discard_held_import, hold_pupil_import, read_held_import
-from ..services.importing import FIELD_LABELS, import_pupils, preview_pupil_import
+from ..services.importing import FIELD_LABELS, decode_mis_file, import_pupils, preview_pupil_import
 from ..uploads import describe_size, limited_upload
 from .common import form_page, posted
 
@@ -43,7 +43,7 @@ def _stored(request: HttpRequest) -> tuple[str, bytes] | None:
 
 def _headers(data: bytes) -> list[str]:
     """The file's column headings (the first row), for choosing which column holds what."""
-    first_line = data.decode("utf-8-sig", errors="replace").splitlines()[:1]
+    first_line = decode_mis_file(data)[0].splitlines()[:1]
     row = next(csv.reader(io.StringIO(first_line[0])), []) if first_line else []
     return [heading.strip() for heading in row if heading.strip()]
 

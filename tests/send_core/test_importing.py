@@ -195,3 +195,90 @@ def test_empty_and_header_only_files(office):
     assert import_pupils(io.BytesIO(_csv([])), imported_by=office).errors == [
         ImportProblem(1, "", "The file has a header row but no pupils.")
     ]
+
+
+# --- UPNs in other scripts; Windows-1252 files ---------------------------------------------------
+
+
+def test_a_upn_in_arabic_indic_digits_is_a_line_problem_not_an_error(office, in_b):
+    upn = _row(2)["UPN"]
+    arabic = upn[0] + upn[1:].translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    result = import_pupils(io.BytesIO(_csv([_row(1), _row(2, UPN=arabic)])), DEFAULT_MAPPING, imported_by=office)
+    assert [(e.line_number, e.field) for e in result.errors] == [(3, "upn")]
+    assert "only the letters A to Z and the digits 0 to 9" in result.errors[0].message
+    assert not Pupil.objects.exists()
+    with in_b():
+        assert not Pupil.objects.exists()
+
+
+def test_a_full_width_upn_updates_the_pupil_already_there(office, in_b):
+    import_pupils(io.BytesIO(_csv([_row(1)])), DEFAULT_MAPPING, imported_by=office)
+    upn = _row(1)["UPN"]
+    full_width = upn.translate(
+        str.maketrans("0123456789ABCDEFGHJKLMNPQRTUVWXYZ", "０１２３４５６７８９ＡＢＣＤＥＦＧＨＪＫＬＭＮＰＱＲＴＵＶＷＸＹＺ")
+    )
+    assert full_width != upn
+    rows = [_row(1, UPN=full_width, **{"Legal Surname": "Renamed"})]
+    preview = preview_pupil_import(io.BytesIO(_csv(rows)), previewed_by=office)
+    assert preview.ok and (preview.to_create, preview.to_update) == (0, 1)
+    result = import_pupils(io.BytesIO(_csv(rows)), DEFAULT_MAPPING, imported_by=office)
+    assert result.ok and result.created == 0 and result.updated == 1
+    assert list(Pupil.objects.values_list("upn", "last_name")) == [(upn, "Renamed")]
+    with in_b():
+        assert not Pupil.objects.exists()
+
+
+def _cp1252_file() -> bytes:
+    text = (
+        "UPN,Prénom légal,Nom,Né le,Sexe,Année\r\n"
+        f"{make_upn('881', '2101', 22, 7)},Zoë,Brontë,04/03/2016,F,Year 4\r\n"
+    )
+    return text.encode("cp1252")
+
+
+FRENCH_MAPPING = {
+    "upn": "UPN",
+    "legal_first_name": "Prénom légal",
+    "last_name": "Nom",
+    "date_of_birth": "Né le",
+    "sex": "Sexe",
+    "nc_year": "Année",
+}
+
+
+def test_a_windows_1252_file_maps_its_accented_headings_and_says_how_it_was_read(office, in_b):
+    data = _cp1252_file()
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    preview = preview_pupil_import(data, FRENCH_MAPPING, previewed_by=office)
+    assert preview.ok, preview.errors
+    assert (preview.encoding, preview.encoding_name) == ("cp1252", "Windows-1252")
+    assert preview.rows[0].values["legal_first_name"] == "Zoë"
+    result = import_pupils(data, FRENCH_MAPPING, imported_by=office)
+    assert result.ok and result.created == 1
+    assert Pupil.objects.get().last_name == "Brontë"
+    with in_b():
+        assert not Pupil.objects.exists()
+
+
+def test_a_utf8_file_with_a_bom_is_read_as_utf8(office):
+    preview = preview_pupil_import(_csv([_row(1, **{"Legal Forename": "Zoë"})]), previewed_by=office)
+    assert preview.ok and preview.encoding_name == "UTF-8"
+    assert preview.rows[0].values["legal_first_name"] == "Zoë"
+
+
+def test_the_column_page_offers_windows_1252_headings_and_names_the_encoding(school_a, staff, in_schema):
+    from django.db import connection
+    from django.test import Client
+
+    connection.set_schema_to_public()
+    client = Client(HTTP_HOST=school_a.get_primary_domain().domain)
+    client.force_login(staff("school_admin"))
+    upload = io.BytesIO(_cp1252_file())
+    upload.name = "roll.csv"
+    assert client.post("/pupils/import/", {"file": upload}).status_code == 302
+    page = client.get("/pupils/import/columns/").content.decode()
+    assert "Prénom légal" in page and "\ufffd" not in page
+    checked = client.post("/pupils/import/columns/", FRENCH_MAPPING)
+    assert checked.status_code == 200, checked.content.decode()[:2000]
+    assert "read as Windows-1252" in checked.content.decode()

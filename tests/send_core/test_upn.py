@@ -156,3 +156,105 @@ def test_the_la_code_list_names_its_source():
     # Real LA numbers (Camden 202, Essex 881, Cheshire East 895, Manchester 352, Cumbria 909 and its successors) are in; made-up ones are not.
     assert {"201", "881", "895", "352", "909", "942", "943"} <= recognised_la_codes()
     assert not {"000", "006", "200", "214", "990", "991", "999"} & recognised_la_codes()
+
+
+# --- Only ASCII letters and digits; full-width forms folded ------------------------------------
+
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+DEVANAGARI = str.maketrans("0123456789", "०१२३४५६७८९")
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+FULL_WIDTH = str.maketrans(
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ",
+)
+ONLY_ASCII = "A UPN uses only the letters A to Z and the digits 0 to 9"
+# The DfE guidance example above, H801200001001, keeps its check letter; LA 881 makes it recognised:
+# 2·8 + 3·8 + 4·1 + 5·2 + 10·1 + 13·1 = 77; 77 mod 23 = 8 → "J".
+GOOD_UPN = "J881200001001"
+
+
+def test_the_hand_computed_upn_is_valid():
+    validate_upn(GOOD_UPN)
+
+
+@pytest.mark.parametrize("digits", [ARABIC_INDIC, DEVANAGARI], ids=["arabic-indic", "devanagari"])
+def test_other_scripts_digits_are_refused_with_a_reason(digits):
+    with pytest.raises(ValidationError) as refused:
+        validate_upn(GOOD_UPN[0] + GOOD_UPN[1:].translate(digits))
+    assert refused.value.code == "upn_characters"
+    assert ONLY_ASCII in refused.value.messages[0]
+
+
+def test_full_width_upn_is_folded_to_ascii():
+    full_width = GOOD_UPN.translate(FULL_WIDTH)
+    assert full_width != GOOD_UPN
+    assert normalise_upn(f" {full_width[:5]}　{full_width[5:]} ") == GOOD_UPN
+    validate_upn(full_width)
+    assert normalise_upn("j881 2000 01001") == GOOD_UPN
+    # Superscript digits once raised ValueError (str.isdigit() is true, int() refuses); NFKC folds them.
+    assert normalise_upn(GOOD_UPN[0] + GOOD_UPN[1:].translate(SUPERSCRIPT)) == GOOD_UPN
+
+
+def _body(upn):
+    return {
+        "upn": upn,
+        "legal_first_name": "Noor",
+        "last_name": "Haddad",
+        "date_of_birth": "2017-03-04",
+        "sex": "F",
+        "nc_year": "3",
+    }
+
+
+def _signed_in(user, organisation):
+    from django.db import connection
+    from django.test import Client
+
+    connection.set_schema_to_public()
+    client = Client(HTTP_HOST=organisation.get_primary_domain().domain)
+    client.force_login(user)
+    return client
+
+
+def test_the_pupil_form_refuses_arabic_indic_digits_and_adds_nobody(staff, school_a, school_b, in_schema):
+    from send_core.models import Pupil
+    from tests.send_core.drawn_forms import drawn_form
+
+    client = _signed_in(staff("school_admin"), school_a)
+    form = {**drawn_form(client, "/pupils/new/"), **_body(GOOD_UPN[0] + GOOD_UPN[1:].translate(ARABIC_INDIC))}
+    response = client.post("/pupils/new/", form)
+    assert response.status_code == 400
+    assert ONLY_ASCII in response.content.decode()
+    for school in (school_a, school_b):
+        with in_schema(school):
+            assert not Pupil.objects.exists()
+
+
+def test_the_api_refuses_devanagari_and_arabic_indic_digits_with_a_400(staff, school_a, school_b, in_schema):
+    from send_core.models import Pupil
+
+    client = _signed_in(staff("senco"), school_a)
+    for digits in (DEVANAGARI, ARABIC_INDIC):
+        refused = client.post(
+            "/api/v1/pupils/", _body(GOOD_UPN[0] + GOOD_UPN[1:].translate(digits)), content_type="application/json"
+        )
+        assert refused.status_code == 400
+        assert ONLY_ASCII in str(refused.json()["upn"])
+    for school in (school_a, school_b):
+        with in_schema(school):
+            assert not Pupil.objects.exists()
+
+
+def test_a_full_width_upn_through_the_api_is_the_same_pupil(staff, school_a, school_b, in_schema):
+    from send_core.models import Pupil
+
+    client = _signed_in(staff("senco"), school_a)
+    created = client.post("/api/v1/pupils/", _body(GOOD_UPN.translate(FULL_WIDTH)), content_type="application/json")
+    assert created.status_code == 201, created.json()
+    assert created.json()["upn"] == GOOD_UPN
+    again = client.post("/api/v1/pupils/", _body(GOOD_UPN), content_type="application/json")
+    assert again.status_code == 400
+    with in_schema(school_a):
+        assert list(Pupil.objects.values_list("upn", flat=True)) == [GOOD_UPN]
+    with in_schema(school_b):
+        assert not Pupil.objects.exists()
