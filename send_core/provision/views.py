@@ -324,6 +324,7 @@ def measure(request: HttpRequest, member_id: int) -> HttpResponse:
     context = {
         "form": form,
         "title": f"Record a measure for {member.pupil.display_name}",
+        "page_title": "Record a measure",
         "caption": item.name,
         "intro": f"{item.name} is judged by {item.intervention.measure or 'the measure the school chose'}.",
         "button": "Save measure",
