@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,6 +71,15 @@ def _send_annotations(day: datetime.date) -> dict[str, Any]:
     }
 
 
+def _search_filter(search: str) -> Q:
+    """Every word must match some name ("Bennett, Leah" finds Leah Bennett), or the whole query is the UPN."""
+    by_name = Q()
+    for word in re.split(r"[\s,]+", search.strip()):
+        if word:
+            by_name &= Q(last_name__icontains=word) | Q(legal_first_name__icontains=word) | Q(preferred_name__icontains=word)
+    return by_name | Q(upn__iexact=re.sub(r"\s+", "", search))
+
+
 def pupil_list(
     user: Any,
     roles: frozenset[str],
@@ -93,13 +103,7 @@ def pupil_list(
     if not include_leavers:
         pupils = pupils.filter(on_roll(day))
     if search.strip():
-        term = search.strip()
-        pupils = pupils.filter(
-            Q(last_name__icontains=term)
-            | Q(legal_first_name__icontains=term)
-            | Q(preferred_name__icontains=term)
-            | Q(upn__iexact=term)
-        )
+        pupils = pupils.filter(_search_filter(search))
     if nc_year:
         pupils = pupils.filter(nc_year=nc_year)
     if school_class_id:

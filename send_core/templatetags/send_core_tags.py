@@ -111,3 +111,10 @@ def with_article(word: str) -> str:
     """ "an outcome", "a key target": the word with its indefinite article."""
     word = str(word or "")
     return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}" if word else word
+
+
+@register.simple_tag(takes_context=True)
+def may_search_pupils(context: dict[str, Any]) -> bool:
+    """Whether the header's pupil search is offered: only to those who may open the pupil list."""
+    roles = getattr(context.get("request"), "roles", frozenset())
+    return bool(roles & (permissions.CORE_DETAIL_READERS | permissions.CLASS_STAFF))
