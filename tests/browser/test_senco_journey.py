@@ -80,7 +80,7 @@ def test_a_senco_takes_a_pupil_from_concern_to_review(page, site, member, browse
 
         # Open the pupil from the list.
         page.get_by_role("link", name="Pupils", exact=True).click()
-        page.get_by_label("Name or UPN").fill("Okafor")
+        page.get_by_label("Name or UPN", exact=True).fill("Okafor")
         page.get_by_role("button", name="Apply filters").click()
         page.get_by_role("link", name="Okafor, Amara").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Amara Okafor")
