@@ -633,26 +633,14 @@ def sweep_orphan_documents(*, older_than: timedelta = timedelta(days=1), storage
     """
     from django.core.files.storage import default_storage
 
-    storage = storage or default_storage
-    folder = f"documents/{sealing.EXCHANGE_NAMESPACE}"
-    try:
-        _, names = storage.listdir(folder)
-    except FileNotFoundError:
-        return 0
-    cutoff = timezone.now() - older_than
-    candidates = [f"{folder}/{name}" for name in names]
-    known = set(EnvelopeDocument.objects.filter(storage_name__in=candidates).values_list("storage_name", flat=True))
-    removed = 0
-    for name in candidates:
-        if name in known:
-            continue
-        try:
-            if storage.get_modified_time(name) > cutoff:
-                continue
-        except (OSError, NotImplementedError):
-            continue
-        delete_stored(name, storage)
-        removed += 1
+    from send_core.services.documents import sweep_unreferenced_files
+
+    removed = sweep_unreferenced_files(
+        f"documents/{sealing.EXCHANGE_NAMESPACE}",
+        lambda names: EnvelopeDocument.objects.filter(storage_name__in=names).values_list("storage_name", flat=True),
+        older_than=older_than,
+        storage=storage or default_storage,
+    )
     if removed:
         logger.info("Removed %s exchange file(s) that no envelope refers to", removed)
     return removed

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
 from typing import Any, BinaryIO
 
@@ -97,22 +97,22 @@ def open_document(document: Document, *, opened_by: Any) -> Iterator[bytes]:
     return open_decrypted(document.storage_name, bytes(document.wrapped_key), document.sha256, schema_name=schema_name)
 
 
-def sweep_orphan_documents(*, older_than: timedelta = timedelta(hours=1), storage: Storage | None = None) -> int:
-    """Delete this school's sealed document files that no Document row refers to; returns how many.
+def sweep_unreferenced_files(
+    folder: str, referenced: Callable[[list[str]], Iterable[str]], *, older_than: timedelta, storage: Storage
+) -> int:
+    """Delete the files in `folder` that `referenced` does not name, once older than `older_than`.
 
-    A worker killed (or a transaction rolled back) between storing the sealed file and committing
-    its row leaves a file nobody can open. Only files older than `older_than` go, so an upload in
-    progress is never touched; only the current schema's own folder is looked at.
+    A worker killed (or a transaction rolled back) between storing a sealed file and committing
+    its row leaves a file nobody can open. Only old files go, so a write in progress is never
+    touched. A storage that cannot tell a file's age keeps the file rather than guess.
     """
-    storage = default_storage if storage is None else storage
-    folder = f"documents/{_schema_name()}"
     try:
         _, names = storage.listdir(folder)
     except FileNotFoundError:
         return 0
     cutoff = timezone.now() - older_than
     candidates = [f"{folder}/{name}" for name in names]
-    known = set(Document.objects.filter(storage_name__in=candidates).values_list("storage_name", flat=True))
+    known = set(referenced(candidates))
     removed = 0
     for name in candidates:
         if name in known:
@@ -124,6 +124,18 @@ def sweep_orphan_documents(*, older_than: timedelta = timedelta(hours=1), storag
             continue
         delete_stored(name, storage)
         removed += 1
+    return removed
+
+
+def sweep_orphan_documents(*, older_than: timedelta = timedelta(hours=1), storage: Storage | None = None) -> int:
+    """Delete this school's sealed document files that no Document row refers to; returns how many.
+    Only the current schema's own folder is looked at."""
+    removed = sweep_unreferenced_files(
+        f"documents/{_schema_name()}",
+        lambda names: Document.objects.filter(storage_name__in=names).values_list("storage_name", flat=True),
+        older_than=older_than,
+        storage=default_storage if storage is None else storage,
+    )
     if removed:
         logger.info("Removed %s document file(s) that no document refers to", removed)
     return removed
