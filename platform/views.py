@@ -30,10 +30,16 @@ def _database_ready() -> None:
 
 def _cache_ready() -> None:
     # A write and a read back: a cache that accepts connections but cannot store is not ready.
-    key, value = "cairn:ready", secrets.token_hex(8)
+    # The key is this probe's own: every pod probes the one shared cache, often in the same second,
+    # and a shared key let one probe read another's value and report a healthy cache as down.
+    value = secrets.token_hex(8)
+    key = f"cairn:ready:{value}"
     cache.set(key, value, timeout=READY_CHECK_SECONDS * 5)
-    if cache.get(key) != value:
-        raise RuntimeError("the cache did not keep a value")
+    try:
+        if cache.get(key) != value:
+            raise RuntimeError("the cache did not keep a value")
+    finally:
+        cache.delete(key)
 
 
 def _broker_ready() -> None:

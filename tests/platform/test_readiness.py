@@ -82,3 +82,26 @@ def test_a_down_answer_names_no_host_or_error(public_client):
     assert response.status_code == 503
     assert response.json()["unavailable"] == ["cache", "broker"]
     assert str(port) not in response.content.decode()
+
+
+
+def test_probes_at_the_same_moment_do_not_read_each_others_value(public_client, monkeypatch):
+    # Every pod probes one shared cache. A second probe running whole between this probe's write
+    # and its read back must not make a healthy cache look down.
+    from django.core.cache import cache
+
+    from send_platform import views
+
+    real_set = cache.set
+    others = []
+
+    def set_while_another_probe_runs(key, value, *args, **kwargs):
+        real_set(key, value, *args, **kwargs)
+        if not others:
+            others.append("running")
+            views._cache_ready()
+
+    monkeypatch.setattr(cache, "set", set_while_another_probe_runs)
+    response = public_client.get("/health/ready/")
+    assert others
+    assert response.json()["checks"]["cache"] == "ok"
