@@ -59,7 +59,7 @@ def input_problem(request: HttpRequest) -> str | None:
     """Why this request's input cannot be taken, or None.
 
     Multipart bodies are not read here: upload views read them after installing their size limit
-    (send_core.uploads.limit_uploads), which reading them first would disable; their typed fields
+    (send_platform.uploads.limit_uploads), which reading them first would disable; their typed fields
     go through form fields that refuse NUL themselves.
     """
     if "\x00" in request.path_info:
@@ -72,7 +72,7 @@ def input_problem(request: HttpRequest) -> str | None:
     content_type = request.content_type or ""
     if content_type == "application/x-www-form-urlencoded":
         # Parsed from the body, not through request.POST: reading that here would stop an upload
-        # view from installing its size limit afterwards (send_core.uploads.limit_uploads refuses).
+        # view from installing its size limit afterwards (send_platform.uploads.limit_uploads refuses).
         form = QueryDict(request.body, encoding=request.encoding or settings.DEFAULT_CHARSET)
         return _problem_in(_pairs(form), "form", MAX_FORM_VALUE)
     if content_type in _JSON_TYPES and _JSON_NUL.search(request.body):

@@ -66,7 +66,7 @@ SHARED_APPS = [
     "django_tenants",
     "send_platform.apps.PlatformConfig",
     "tenants",
-    "send_core.audit",
+    "send_platform.audit",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -86,7 +86,7 @@ SHARED_APPS = [
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
-    "send_core.audit",
+    "send_platform.audit",
     "send_core",
     "send_core.provision",
     "send_core.ehc",
@@ -413,7 +413,7 @@ CAIRN_EXCHANGE_EXPIRY_DAYS = int(env("CAIRN_EXCHANGE_EXPIRY_DAYS", "60"))
 # Uploads over this many bytes are refused before anything is stored.
 CAIRN_DOCUMENT_MAX_BYTES = int(env("CAIRN_DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 # Uploads are held in memory up to that limit and never spooled to a plaintext temporary file.
-FILE_UPLOAD_HANDLERS = ["send_core.uploads.InMemoryUploadHandler"]
+FILE_UPLOAD_HANDLERS = ["send_platform.uploads.InMemoryUploadHandler"]
 
 # --- Reporting ---------------------------------------------------------------------------
 CAIRN_GRAPHQL_INTROSPECTION = env_bool("CAIRN_GRAPHQL_INTROSPECTION", not PRODUCTION)
@@ -470,7 +470,7 @@ def check_production_settings() -> None:
 
 
 # Older master keys, comma-separated, kept only until `manage.py rewrap_keys` has moved
-# everything wrapped under them to CAIRN_MASTER_KEY (send_core/crypto.py, infra/README.md).
+# everything wrapped under them to CAIRN_MASTER_KEY (platform/crypto.py, infra/README.md).
 CAIRN_MASTER_KEYS_OLD = [k.strip() for k in (env("CAIRN_MASTER_KEYS_OLD", "") or "").split(",") if k.strip()]
 
 if PRODUCTION:

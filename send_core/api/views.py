@@ -12,8 +12,7 @@ from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
-
-from send_core.audit.services import record_children_shown
+from send_platform.audit.services import record_children_shown
 
 from .. import permissions
 from ..models import Pupil, Review, SupportPlan

@@ -1,5 +1,5 @@
 """Documents about a pupil (reports, letters, advice). Only metadata lives here; the content is
-stored encrypted, under its own data key, by send_core.crypto."""
+stored encrypted, under its own data key, by send_platform.crypto."""
 
 from __future__ import annotations
 

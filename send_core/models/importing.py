@@ -2,7 +2,7 @@
 
 The file is the school's whole roll (names, dates of birth, UPNs), so it is never kept in the
 shared session table or in clear: the bytes are sealed under a random key wrapped with the
-school's key (send_core.crypto), the session holds only this row's id, and the row is deleted
+school's key (send_platform.crypto), the session holds only this row's id, and the row is deleted
 once imported or when it expires (swept by beat).
 """
 

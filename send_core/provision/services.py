@@ -10,8 +10,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django_tenants.utils import schema_context
+from send_platform.audit.services import record_children_shown, record_cross_organisation_event
 
-from send_core.audit.services import record_children_shown, record_cross_organisation_event
 from send_core.models import AreaOfNeed, PlanProvision, Pupil
 from send_core.permissions import acting_roles
 from send_core.selectors.organisation import current_organisation

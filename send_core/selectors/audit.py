@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
-
-from send_core.audit.models import AuditAction, AuditEvent
+from send_platform.audit.models import AuditAction, AuditEvent
 
 from ..models import Pupil
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from send_core.audit.models import AuditAction, AuditEvent
-from send_core.audit.services import record_event
+from send_platform.audit.models import AuditAction, AuditEvent
+from send_platform.audit.services import record_event
 
 from ..models import Pupil
 

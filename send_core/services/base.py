@@ -9,9 +9,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-
-from send_core.audit.models import AuditAction, AuditEvent
-from send_core.audit.services import record_event
+from send_platform.audit.models import AuditAction, AuditEvent
+from send_platform.audit.services import record_event
 
 from ..models import ParticipantRole
 from ..permissions import acting_roles

@@ -16,8 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-
-from send_core.audit.models import AuditAction, AuditEvent
+from send_platform.audit.models import AuditAction, AuditEvent
 
 
 class StaleEdit(ValidationError):

@@ -1,6 +1,6 @@
 """Acts on a pupil's documents: storing an upload encrypted, and opening one to read.
 
-The content never touches storage unencrypted (send_core.crypto seals it a chunk at a time and
+The content never touches storage unencrypted (send_platform.crypto seals it a chunk at a time and
 only saves it once the whole file has been accepted); the Document row keeps what it is, who
 added it and how to check it. Opening a document reads it all through first (`verify_stored`),
 so a damaged document is refused whole rather than sent in part, and every opening is audited.
@@ -19,11 +19,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import Storage, default_storage
 from django.db import connection, transaction
 from django.utils import timezone
+from send_platform.crypto import DocumentRefused, delete_stored, encrypt_to_storage, open_decrypted, verify_stored
+from send_platform.uploads import document_max_bytes
 
-from ..crypto import DocumentRefused, delete_stored, encrypt_to_storage, open_decrypted, verify_stored
 from ..models import Document, DocumentKind, Pupil
 from ..permissions import require_contribute_to_record, require_view_send_record
-from ..uploads import document_max_bytes
 from .base import AuditAction, acting_roles, audit, check_choice, require_text
 
 logger = logging.getLogger(__name__)
@@ -87,7 +87,7 @@ def upload_document(
 def open_document(document: Document, *, opened_by: Any) -> Iterator[bytes]:
     """The document's content, checked whole before the first byte is returned; the opening is audited.
 
-    Raises `send_core.crypto.DocumentIntegrityError` if the stored file is missing or altered.
+    Raises `send_platform.crypto.DocumentIntegrityError` if the stored file is missing or altered.
     """
     pupil = Pupil.objects.get(pk=document.pupil_id)
     require_view_send_record(opened_by, acting_roles(opened_by), pupil)

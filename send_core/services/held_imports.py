@@ -2,7 +2,7 @@
 
 The export is the school's whole roll, so it never goes into the shared session table and is
 never stored in clear: each file gets a random 256-bit key, the bytes are sealed with AES-GCM
-under it, and the key is kept only wrapped under the school's own key (send_core.crypto), so a
+under it, and the key is kept only wrapped under the school's own key (send_platform.crypto), so a
 row copied into another school's schema cannot be opened there. The row expires after
 `HOLD_FOR`; an expired one is refused and swept by beat (`send_core.sweep_held_imports`).
 """
@@ -18,8 +18,8 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.db import connection, transaction
 from django.utils import timezone
+from send_platform.crypto import KEY_BYTES, DocumentIntegrityError, unwrap_key, wrap_key
 
-from ..crypto import KEY_BYTES, DocumentIntegrityError, unwrap_key, wrap_key
 from ..models import PendingImport
 from ..permissions import require_edit_pupil_details
 from ..selectors.organisation import current_organisation

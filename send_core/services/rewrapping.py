@@ -1,7 +1,7 @@
 """Moving wrapped keys to the current master key, a row at a time (`manage.py rewrap_keys`).
 
 Only the wrapping changes: each data key is unwrapped and wrapped again under the current
-master key and the organisation's salt (send_core.crypto), so no document or sealed file is
+master key and the organisation's salt (send_platform.crypto), so no document or sealed file is
 re-encrypted. Every row is written in its own short transaction and only if it still holds
 the wrapping that was read, so an interrupted run keeps what it did and the next run carries on
 from there, and an upload arriving meanwhile (already under the current key) is left alone.
@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.conf import settings
 from django.db import connection, models
-
-from ..crypto import DocumentIntegrityError, needs_rewrap, rewrap_key
+from send_platform.crypto import DocumentIntegrityError, needs_rewrap, rewrap_key
 
 _BATCH = 500
 

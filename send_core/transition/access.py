@@ -21,9 +21,9 @@ from django.db import connection, transaction
 from django.db.models import CharField, OuterRef, Q, Subquery
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
+from send_platform.audit.models import AuditAction
+from send_platform.audit.services import record_children_shown, record_cross_organisation_event, record_event
 
-from send_core.audit.models import AuditAction
-from send_core.audit.services import record_children_shown, record_cross_organisation_event, record_event
 from tenants.models import Organisation
 from tenants.selectors import roles_in
 

@@ -17,9 +17,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
+from send_platform.audit.models import AuditAction
+from send_platform.audit.services import record_event
 
-from send_core.audit.models import AuditAction
-from send_core.audit.services import record_event
 from tenants.models import Organisation
 from tenants.roles import OrganisationKind
 

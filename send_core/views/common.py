@@ -11,9 +11,8 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-
-from send_core.audit.models import AuditAction
-from send_core.audit.services import record_children_shown as _record_children_shown
+from send_platform.audit.models import AuditAction
+from send_platform.audit.services import record_children_shown as _record_children_shown
 
 from .. import permissions
 from ..models import Pupil

@@ -37,7 +37,7 @@ def _clear_the_scene(primary, upn):
 
 
 def _denied_attempts(school, grant_id: int) -> int:
-    from send_core.audit.models import AuditEvent
+    from send_platform.audit.models import AuditEvent
 
     connection.set_tenant(school)
     try:

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.core.management import CommandError, call_command
+from send_platform import crypto
 
 from integrations.exchange import sealing
 from integrations.exchange import services as exchange
-from send_core import crypto
 from send_core.models import Document
 from send_core.services.documents import upload_document
 from tenants.authenticators import device_secret, new_device
@@ -173,7 +173,7 @@ def test_rotation_moves_every_key_then_the_old_master_key_can_go(
 
 
 def test_each_organisation_records_the_rewrap_in_its_own_trail(settings, school_a, member, in_schema):
-    from send_core.audit.models import AuditEvent
+    from send_platform.audit.models import AuditEvent
 
     _upload(school_a, member(school_a, "senco"), in_schema)
     _rotate(settings)

@@ -3,9 +3,8 @@
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
+from send_platform.audit.tasks import summarise_trail
 from send_platform.celery_app import app
-
-from send_core.audit.tasks import summarise_trail
 
 
 @pytest.fixture(scope="module")

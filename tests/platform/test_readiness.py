@@ -89,7 +89,6 @@ def test_probes_at_the_same_moment_do_not_read_each_others_value(public_client, 
     # Every pod probes one shared cache. A second probe running whole between this probe's write
     # and its read back must not make a healthy cache look down.
     from django.core.cache import cache
-
     from send_platform import views
 
     real_set = cache.set

@@ -2,7 +2,8 @@
 
 import datetime
 
-from send_core.audit.models import AuditEvent
+from send_platform.audit.models import AuditEvent
+
 from send_core.selectors import record_trail, who_viewed
 from send_core.services.audit import record_pupil_view
 from send_core.services.concerns import raise_concern

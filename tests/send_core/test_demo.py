@@ -4,8 +4,8 @@ import time
 
 from django.db import connection
 from django.utils import timezone
+from send_platform.audit.models import AuditEvent
 
-from send_core.audit.models import AuditEvent
 from send_core.demo import seed_demo_pupils
 from send_core.models import (
     AgencyInvolvement,

@@ -6,8 +6,8 @@ import time
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from send_platform.audit.models import AuditEvent
 
-from send_core.audit.models import AuditEvent
 from send_core.models import Pupil, SchoolClass
 from send_core.services.importing import DEFAULT_MAPPING, ImportProblem, import_pupils, preview_pupil_import
 from send_core.upn import make_upn

@@ -214,7 +214,7 @@ def test_one_page_profile(senco, pupil, in_b):
 
 
 def test_plan_changes_are_audited(senco, pupil):
-    from send_core.audit.models import AuditEvent
+    from send_platform.audit.models import AuditEvent
 
     plan = create_plan(pupil, created_by=senco, parent_views="Worried about reading at home")
     outcome = add_outcome(plan, changed_by=senco, description="Read 100 words", **SMART)

@@ -5,8 +5,8 @@ from urllib.parse import parse_qs, urlsplit
 from django.conf import settings
 from django.test import Client
 from django_tenants.utils import schema_context
+from send_platform.audit.models import AuditEvent
 
-from send_core.audit.models import AuditEvent
 from tenants.handoff import issue_handoff_token
 
 

@@ -9,8 +9,8 @@ import pytest
 from django.apps import apps
 from django.db import connection
 from django_tenants.utils import schema_context
+from send_platform.crypto import DocumentIntegrityError, open_decrypted, unwrap_key
 
-from send_core.crypto import DocumentIntegrityError, open_decrypted, unwrap_key
 from tenants import services
 from tenants.models import Organisation, OrganisationKind
 

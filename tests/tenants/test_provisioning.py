@@ -5,9 +5,9 @@ from django.conf import settings
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 from django_tenants.utils import schema_context, schema_exists
+from send_platform.audit.models import AuditEvent
+from send_platform.audit.services import record_event
 
-from send_core.audit.models import AuditEvent
-from send_core.audit.services import record_event
 from tenants import services
 from tenants.exports import read_export
 from tenants.models import Domain, Invitation, Organisation

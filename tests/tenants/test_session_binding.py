@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.test import Client
+from send_platform.audit.models import AuditEvent
 
-from send_core.audit.models import AuditEvent
 from tests.factories import TEST_PASSWORD, MembershipFactory
 from tests.send_core.factories import PupilFactory
 

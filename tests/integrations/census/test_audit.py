@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 
 from django.db import connection
+from send_platform.audit.models import AuditEvent
 
-from send_core.audit.models import AuditEvent
 from tests.integrations.census.test_extract import pupil
 
 

@@ -7,9 +7,9 @@ import datetime
 import io
 
 import pytest
+from send_platform.audit.models import AuditEvent
 
 from integrations.census.extract import RULES, extract_csv, sen_extract, validation_csv
-from send_core.audit.models import AuditEvent
 from tests.send_core.factories import PupilFactory, PupilNeedFactory, RegisterEntryFactory
 
 CENSUS_DAY = datetime.date(2026, 1, 15)

@@ -8,9 +8,9 @@ import pytest
 from defusedxml.ElementTree import fromstring
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from send_platform.audit.models import AuditEvent
 
 from integrations.ctf.ctf import CTFRefused, export_ctf, import_ctf, parse_ctf
-from send_core.audit.models import AuditEvent
 from send_core.models import Pupil, PupilNeed, RegisterEntry
 from send_core.upn import make_upn
 from tests.send_core.factories import PupilFactory

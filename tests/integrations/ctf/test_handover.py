@@ -6,10 +6,10 @@ import io
 import zipfile
 
 from defusedxml.ElementTree import fromstring
+from send_platform.audit.models import AuditEvent
 
 from integrations.ctf import handover
 from integrations.exchange.models import Envelope, EnvelopeKind, EnvelopeState
-from send_core.audit.models import AuditEvent
 from send_core.models import (
     AgencyInvolvement,
     Assessment,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test import Client
+from send_platform.audit.models import AuditEvent
 
 from integrations.exchange.models import Envelope
-from send_core.audit.models import AuditEvent
 from tests.integrations.exchange.conftest import PDF, SECRET_IN_DOCUMENT, SECRET_IN_PAYLOAD
 
 

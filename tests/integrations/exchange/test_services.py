@@ -9,11 +9,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils import timezone
+from send_platform.audit.models import AuditEvent
+from send_platform.crypto import unwrap_key
 
 from integrations.exchange import sealing, services
 from integrations.exchange.models import Envelope, EnvelopeDocument
-from send_core.audit.models import AuditEvent
-from send_core.crypto import unwrap_key
 from tests.integrations.exchange.conftest import (
     PDF,
     SECRET_IN_DOCUMENT,
@@ -422,7 +422,7 @@ def test_too_many_documents(send):
 def test_a_third_party_attempt_is_audited_in_its_own_trail_and_the_senders(
     ehc_request, people, school_a, school_b, in_schema
 ):
-    from send_core.audit.models import AuditEvent
+    from send_platform.audit.models import AuditEvent
 
     with pytest.raises(PermissionDenied):
         services.open_envelope(ehc_request, organisation=school_b, user=people.senco_b)

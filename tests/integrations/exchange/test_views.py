@@ -8,10 +8,10 @@ import time
 import pytest
 from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
+from send_platform.audit.models import AuditEvent
 
 from integrations.exchange import links, services
 from integrations.exchange.models import Envelope
-from send_core.audit.models import AuditEvent
 from tests.integrations.exchange.conftest import PDF, SECRET_IN_DOCUMENT, SECRET_IN_PAYLOAD, stored_files
 
 PLAINTEXT = PDF + SECRET_IN_DOCUMENT + b"\n%%EOF\n"
@@ -266,7 +266,7 @@ def test_inbox_queries_are_bounded(send, people, client_for, school_a, la, how_m
 def test_a_third_party_asking_for_an_envelope_is_audited(
     ehc_request, people, client_for, school_a, school_b, in_schema
 ):
-    from send_core.audit.models import AuditEvent
+    from send_platform.audit.models import AuditEvent
 
     assert client_for(people.senco_b, school_b).get(f"/exchange/{ehc_request.pk}/").status_code == 404
     for organisation in (school_b, school_a):

@@ -6,8 +6,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from send_platform.audit.models import AuditEvent
 
-from send_core.audit.models import AuditEvent
 from send_core.models import NeedDescriptorLevel
 from send_core.selectors.descriptors import current_descriptor_levels, matching_provision
 from send_core.services.descriptors import record_descriptor_level

@@ -7,8 +7,8 @@ import datetime
 
 import pytest
 from django.db import connection
+from send_platform.audit.models import AuditEvent
 
-from send_core.audit.models import AuditEvent
 from send_core.models import CensusCode, NeedDescriptorLevel, RegisterEntry
 from tenants.models import Organisation
 from tests.send_core.factories import (

@@ -8,10 +8,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django_tenants.utils import schema_context
+from send_platform.audit.models import AuditEvent
 
 from integrations.toolkits.selectors import preview_local_authority_toolkit_change, preview_school_toolkit_change
 from integrations.toolkits.services import change_school_toolkit, set_local_authority_toolkit
-from send_core.audit.models import AuditEvent
 from send_core.models import CensusCode, RegisterEntry
 from send_core.services.plans import create_plan
 from send_core.toolkit import current_toolkit, toolkit_for

@@ -6,8 +6,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
+from send_platform.audit.models import AuditEvent
 
-from send_core.audit.models import AuditEvent
 from send_core.models import Pupil, RegisterEntry
 from send_core.upn import upn_check_letter
 from tenants.tokens import issue_api_token

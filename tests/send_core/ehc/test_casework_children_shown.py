@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from send_platform.audit.models import AuditEvent
 
-from send_core.audit.models import AuditEvent
 from send_core.services.base import today
 
 from .test_casework import make_case

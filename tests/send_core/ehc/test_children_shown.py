@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from send_core.audit.models import AuditEvent
+from send_platform.audit.models import AuditEvent
 
 from .conftest import make_ready_pupil
 

@@ -6,8 +6,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from send_platform.audit.models import AuditEvent
 
-from send_core.audit.models import AuditEvent
 from send_core.ehc import family_requests, selectors, services
 from send_core.ehc.models import EhcCase
 

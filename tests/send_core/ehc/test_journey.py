@@ -7,9 +7,9 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from send_platform.audit.models import AuditEvent
 
 from integrations.exchange.models import Envelope
-from send_core.audit.models import AuditEvent
 from send_core.ehc import services
 from send_core.ehc.models import CaseStatus, EhcCase, EhcPlan, EhcRequest, RequestStatus
 from send_core.exchange import get_exchange

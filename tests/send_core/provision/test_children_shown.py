@@ -7,8 +7,8 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from send_platform.audit.models import AuditEvent
 
-from send_core.audit.models import AuditEvent
 from send_core.disclosure import FEWER_THAN_5, SUPPRESSED
 from send_core.provision.selectors import FigureRow, map_figures
 from tests.send_core.factories import PupilFactory, on_register

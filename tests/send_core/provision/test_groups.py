@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from send_platform.audit.models import AuditEvent
 
-from send_core.audit.models import AuditEvent
 from send_core.permissions import can_view_send_record
 from send_core.provision import services
 from send_core.provision.models import GroupSession, Intervention, ProvisionGroup, SessionAttendance

@@ -10,8 +10,8 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from send_platform.audit.models import AuditEvent
 
-from send_core.audit.models import AuditEvent
 from send_core.models import PlanProvision, Pupil
 from send_core.provision.models import (
     GroupMember,

@@ -9,8 +9,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection, models
 from django.utils import timezone
+from send_platform.audit.models import AuditEvent
 
-from send_core.audit.models import AuditEvent
 from send_core.models import Consent
 from send_core.transition import services
 from send_core.transition.access import incoming_pupils, read_incoming_pupil

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from send_core.audit.models import AuditEvent
+from send_platform.audit.models import AuditEvent
+
 from tests.send_core.transition.conftest import make_year6_pupil
 
 

@@ -7,8 +7,8 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from send_platform.audit.models import AuditEvent
 
-from send_core.audit.models import AuditEvent
 from send_core.models import Consent, ConsentScope, Pupil
 from send_core.transition import services
 from send_core.transition.access import incoming_pupils, read_incoming_pupil

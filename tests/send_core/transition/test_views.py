@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 
 from django.utils import timezone
+from send_platform.audit.models import AuditEvent
 
-from send_core.audit.models import AuditEvent
 from send_core.models import Consent, ConsentScope, Pupil
 from send_core.transition import services
 from send_core.transition.models import TransitionGrant

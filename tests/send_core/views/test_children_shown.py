@@ -7,8 +7,8 @@ import datetime
 
 import pytest
 from django.db import connection
+from send_platform.audit.models import AuditEvent
 
-from send_core.audit.models import AuditEvent
 from send_core.models import Pupil
 from tests.send_core.factories import ConcernFactory, PupilFactory, on_register
 from tests.send_core.views.test_query_counts import grow_school_to

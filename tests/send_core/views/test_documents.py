@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from send_platform.audit.models import AuditEvent
 
-from send_core.audit.models import AuditEvent
 from send_core.models import Document
 
 LIMIT = 2000

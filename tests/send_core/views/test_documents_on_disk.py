@@ -12,12 +12,12 @@ from django.db import connection
 from django.http.multipartparser import MultiPartParser
 from django.test import RequestFactory
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+from send_platform.crypto import encrypt_to_storage
+from send_platform.uploads import InMemoryUploadHandler, limit_uploads, too_large_message
 
 from send_core import tasks
-from send_core.crypto import encrypt_to_storage
 from send_core.models import Document
 from send_core.services import documents as document_services
-from send_core.uploads import InMemoryUploadHandler, limit_uploads, too_large_message
 
 LIMIT = 3 * 1024 * 1024
 LARGE = b"Educational psychologist's report: Amara's working memory is a relative weakness.\n" * 25_000  # ~2 MB
@@ -125,7 +125,7 @@ def test_the_memory_handler_alone_refuses_past_the_document_limit_without_spooli
 
 
 def test_settings_use_only_the_memory_handler_and_a_views_own_limit_holds_in_it(settings, spool_dir):
-    assert settings.FILE_UPLOAD_HANDLERS == ["send_core.uploads.InMemoryUploadHandler"]
+    assert settings.FILE_UPLOAD_HANDLERS == ["send_platform.uploads.InMemoryUploadHandler"]
     request = RequestFactory().post("/x", data={"document": SimpleUploadedFile("p.pdf", b"a" * (LIMIT + 10))})
     limit_uploads(request, LIMIT + 10)  # a view allowing more than the default document limit
     assert request.FILES["document"].size == LIMIT + 10

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 
 from django.db import connection
+from send_platform.audit.models import AuditEvent
 
-from send_core.audit.models import AuditEvent
 from send_core.models import Concern, ConcernStatus, PlanStatus, RegisterEntry, Review, ReviewStatus, SupportPlan
 from tests.send_core.factories import PupilFactory
 

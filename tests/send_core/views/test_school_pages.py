@@ -6,8 +6,8 @@ import datetime
 
 import pytest
 from django.db import connection
+from send_platform.audit.models import AuditEvent
 
-from send_core.audit.models import AuditEvent
 from send_core.models import ClassTeacher, ParentCarer, Pupil, RegisterEntry, SchoolClass, StaffTraining
 from tests.send_core.factories import ParentCarerFactory, SchoolClassFactory
 from tests.send_core.views.conftest import ROLES

@@ -7,9 +7,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django_tenants.utils import schema_context
-
-from send_core.audit.models import AuditEvent
-from send_core.audit.services import REFUSALS_PER_MINUTE
+from send_platform.audit.models import AuditEvent
+from send_platform.audit.services import REFUSALS_PER_MINUTE
 
 
 @pytest.fixture(autouse=True)

@@ -13,8 +13,7 @@ from django.http.multipartparser import MultiPartParser
 from django.test import RequestFactory
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.utils.crypto import get_random_string
-
-from send_core.uploads import (
+from send_platform.uploads import (
     ALLOWED_DOCUMENT_TYPES,
     DOCUMENT_MAX_BYTES,
     REQUEST_OVERHEAD_BYTES,

@@ -1,9 +1,8 @@
 """The audit trail: written in the schema where the thing happened; cross-organisation reads in both."""
 
 from django_tenants.utils import schema_context
-
-from send_core.audit.models import AuditEvent
-from send_core.audit.services import record_cross_organisation_event, record_event
+from send_platform.audit.models import AuditEvent
+from send_platform.audit.services import record_cross_organisation_event, record_event
 
 
 def test_an_event_lands_only_in_the_current_organisations_trail(member, school_a, school_b, in_schema):

@@ -15,9 +15,8 @@ from django.core.files.storage import FileSystemStorage
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-
-from send_core import crypto
-from send_core.crypto import (
+from send_platform import crypto
+from send_platform.crypto import (
     HEADER,
     MAGIC,
     TAG_BYTES,
@@ -32,7 +31,7 @@ from send_core.crypto import (
     verify_stored,
     wrap_key,
 )
-from send_core.uploads import ALLOWED_DOCUMENT_TYPES
+from send_platform.uploads import ALLOWED_DOCUMENT_TYPES
 
 # Keys are salted per organisation, looked up in the public schema (these schema names have no
 # organisation, so they are the unsalted case that the RFC 5869 check below pins).

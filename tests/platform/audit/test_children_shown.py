@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 from django_tenants.utils import schema_context
+from send_platform.audit.models import AuditEvent
+from send_platform.audit.services import REFUSALS_PER_MINUTE, record_children_shown, record_refusal
 
-from send_core.audit.models import AuditEvent
-from send_core.audit.services import REFUSALS_PER_MINUTE, record_children_shown, record_refusal
 from send_core.selectors.audit import record_trail, who_viewed
 from tests.send_core.factories import PupilFactory
 

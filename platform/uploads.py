@@ -123,7 +123,7 @@ class InMemoryUploadHandler(MemoryFileUploadHandler):
     FILE_UPLOAD_TEMP_DIR in plaintext, and a worker killed mid-upload leaves that file behind.
     This handler (the only one in FILE_UPLOAD_HANDLERS) never spools: it refuses a file as soon
     as it passes `max_bytes`, so memory is bounded by the limit and nothing but the sealed
-    document (send_core.crypto) ever reaches disk. `limit_uploads()` sets a view's own limit.
+    document (send_platform.crypto) ever reaches disk. `limit_uploads()` sets a view's own limit.
     """
 
     def __init__(self, request=None, max_bytes: int | None = None):

@@ -72,8 +72,7 @@ from django.core.files import File
 from django.core.files.storage import Storage, default_storage
 from django.db import connection
 from django_tenants.utils import get_tenant_model
-
-from send_core.uploads import ALLOWED_DOCUMENT_TYPES, too_large_message
+from send_platform.uploads import ALLOWED_DOCUMENT_TYPES, too_large_message
 
 MAGIC = b"CAIRN1"
 HEADER = struct.Struct(">6sI8s")  # magic, chunk size, nonce prefix
