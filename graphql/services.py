@@ -12,9 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context, tenant_context
+from send_platform.audit.models import AuditAction
+from send_platform.audit.services import record_event
 
-from send_core.audit.models import AuditAction
-from send_core.audit.services import record_event
 from tenants.models import Membership, Organisation, User
 from tenants.roles import OrganisationKind
 

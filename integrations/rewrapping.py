@@ -18,11 +18,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django_tenants.utils import get_public_schema_name, schema_context, schema_exists, tenant_context
+from send_platform.audit.models import AuditAction
+from send_platform.audit.services import record_event
+from send_platform.crypto import current_master_key, master_keys
 
 from integrations.exchange.services import rewrap_exchange_keys
-from send_core.audit.models import AuditAction
-from send_core.audit.services import record_event
-from send_core.crypto import current_master_key, master_keys
 from send_core.services.rewrapping import RewrapCount, rewrap_column, rewrap_school_keys
 from tenants.authenticators import AUTHENTICATOR_NAMESPACE
 from tenants.exports import ExportUnreadable, rewrap_export

@@ -1,7 +1,7 @@
 """Authenticator apps (TOTP, RFC 6238) whose secrets are sealed at rest.
 
 A secret is encrypted with AES-GCM under a random data key of its own; the data key is stored only
-wrapped under a key derived from CAIRN_MASTER_KEY (`send_core.crypto.wrap_key`, in a namespace of
+wrapped under a key derived from CAIRN_MASTER_KEY (`send_platform.crypto.wrap_key`, in a namespace of
 its own), and the associated data names the person, so a sealed secret copied onto another
 person's row does not open.
 """
@@ -18,8 +18,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.db import transaction
 from django_otp.oath import TOTP
-
-from send_core.crypto import KEY_BYTES, DocumentIntegrityError, unwrap_key, wrap_key
+from send_platform.crypto import KEY_BYTES, DocumentIntegrityError, unwrap_key, wrap_key
 
 # The key namespace for authenticator secrets (not an organisation's schema: people are global).
 AUTHENTICATOR_NAMESPACE = "authenticators"

@@ -19,9 +19,8 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django_otp import login as otp_login
-
-from send_core.audit.models import AuditAction
-from send_core.audit.services import record_event
+from send_platform.audit.models import AuditAction
+from send_platform.audit.services import record_event
 
 from .authenticators import new_device
 from .models import AuthenticatorDevice, EnrolmentLink, User

@@ -5,7 +5,7 @@ export has its own data key (AES-256-GCM); that key is kept only wrapped under a
 derived from a master key (HKDF-SHA256). The file is created readable by the service account
 alone. `python manage.py open_export <file>` gives the contents back to an operator.
 
-File layout (format 2): MAGIC, the id of the master key (8 bytes, send_core.crypto), the
+File layout (format 2): MAGIC, the id of the master key (8 bytes, send_platform.crypto), the
 wrapping nonce (12 bytes), the wrapped data key (48 bytes), the content nonce (12 bytes), then
 the gzip-compressed JSON, sealed. The wrapping is bound to MAGIC and the key id, the content to
 MAGIC, so `rewrap_export` moves an export to a new master key by rewriting its first 80 bytes.
@@ -24,8 +24,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
-from send_core.crypto import KEY_ID_BYTES, MasterKey, current_master_key, master_keys
+from send_platform.crypto import KEY_ID_BYTES, MasterKey, current_master_key, master_keys
 
 MAGIC_V1 = b"CAIRN-EXPORT-1\n"
 MAGIC = b"CAIRN-EXPORT-2\n"

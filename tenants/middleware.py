@@ -8,10 +8,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import render
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import get_public_schema_name
+from send_platform.audit.models import AuditAction
+from send_platform.audit.services import record_event, record_refusal, refusal_allowed, route_name
 from send_platform.sentry import tag_organisation
-
-from send_core.audit.models import AuditAction
-from send_core.audit.services import record_event, record_refusal, refusal_allowed, route_name
 
 from .routing import base_site_url
 from .selectors import roles_in

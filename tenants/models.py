@@ -38,7 +38,7 @@ class Phase(models.TextChoices):
 
 
 def new_key_salt() -> bytes:
-    """32 random bytes, the organisation's own salt in deriving its key (send_core.crypto)."""
+    """32 random bytes, the organisation's own salt in deriving its key (send_platform.crypto)."""
     return os.urandom(32)
 
 
@@ -87,7 +87,7 @@ class Organisation(TenantMixin):
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
     # Mixed into this organisation's key, so an organisation created later under a reused schema
-    # name cannot open what an off-boarded one left behind (send_core.crypto).
+    # name cannot open what an off-boarded one left behind (send_platform.crypto).
     key_salt = models.BinaryField(default=new_key_salt, editable=False)
     # True only for organisations older than key_salt, until `manage.py rewrap_keys` has moved
     # every key they held wrapped the old, unsalted way.
@@ -335,7 +335,7 @@ class AuthenticatorDevice(TimestampMixin, ThrottlingMixin, Device):
     """A TOTP authenticator app whose secret is sealed at rest.
 
     The secret is encrypted (AES-GCM) under its own data key, and that key is wrapped under a key
-    derived from CAIRN_MASTER_KEY (send_core.crypto.wrap_key), so a copy of the database alone
+    derived from CAIRN_MASTER_KEY (send_platform.crypto.wrap_key), so a copy of the database alone
     cannot make sign-in codes. See tenants.authenticators for sealing and verifying.
     """
 

@@ -18,9 +18,8 @@ from django.db import connection, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
-
-from send_core.audit.models import AuditAction
-from send_core.audit.services import record_event
+from send_platform.audit.models import AuditAction
+from send_platform.audit.services import record_event
 
 from .cloning import clone_template_schema, take_spare_schema
 from .models import Domain, Invitation, Membership, Organisation, User, validate_role_for_kind
@@ -138,8 +137,7 @@ def _export_documents(schema_name: str) -> tuple[list[dict], list[str]]:
     import base64
 
     from django.apps import apps
-
-    from send_core.crypto import open_decrypted
+    from send_platform.crypto import open_decrypted
 
     Document = apps.get_model("send_core", "Document")
     documents, storage_names = [], []
@@ -170,7 +168,7 @@ def offboard_organisation(*, organisation: Organisation, actor: User | None = No
     CAIRN_MASTER_KEY (`tenants.exports`) and readable by the service account only. The documents'
     encrypted files are deleted once the schema has gone.
     """
-    from send_core.crypto import delete_stored
+    from send_platform.crypto import delete_stored
 
     from .exports import write_export
 

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-
-from send_core.audit.models import AuditAction
-from send_core.audit.services import record_event
+from send_platform.audit.models import AuditAction
+from send_platform.audit.services import record_event
 
 from .models import ApiToken, User
 

@@ -16,9 +16,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.models import Device
-
-from send_core.audit.models import AuditAction
-from send_core.audit.services import record_event
+from send_platform.audit.models import AuditAction
+from send_platform.audit.services import record_event
 
 from . import enrolment, selectors, services
 from .authenticators import config_url, confirmed_device_for, device_secret

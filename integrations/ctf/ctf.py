@@ -29,8 +29,8 @@ from defusedxml.ElementTree import DefusedXMLParser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from send_platform.audit.models import AuditAction
 
-from send_core.audit.models import AuditAction
 from send_core.models import (
     AREA_FOR_NEED_TYPE,
     AreaOfNeed,

@@ -17,10 +17,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
+from send_platform.crypto import delete_stored
 
 from integrations.exchange import services as exchange
 from integrations.exchange.models import Envelope, EnvelopeKind, EnvelopeState
-from send_core.crypto import delete_stored
 from send_core.models import Document, DocumentKind, Pupil
 from send_core.services.documents import close_uploads, documents_as_uploads, upload_document
 from send_core.transition.importing import ImportedFile, check_record, import_transition_record

@@ -14,13 +14,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from send_platform.crypto import DocumentIntegrityError
 
 from integrations.exchange import selectors as exchange_selectors
 from integrations.exchange.models import Envelope, EnvelopeState
 from integrations.exchange.permissions import require_exchange_access
 from integrations.exchange.sealing import ExchangeIntegrityError
 from integrations.exchange.services import EnvelopeUnavailable
-from send_core.crypto import DocumentIntegrityError
 from send_core.forms.base import CairnForm
 from send_core.models import Document
 from send_core.transition.forms import TransitionFileForm

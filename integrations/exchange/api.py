@@ -12,8 +12,8 @@ from rest_framework import exceptions, generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from send_platform.audit.services import record_refusal, route_name
 
-from send_core.audit.services import record_refusal, route_name
 from tenants.api import IsMemberHere, api_roles, role_permission
 
 from . import links, selectors, services

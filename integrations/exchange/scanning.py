@@ -28,8 +28,7 @@ from typing import BinaryIO, Protocol, runtime_checkable
 import filetype
 from django.conf import settings
 from django.utils.module_loading import import_string
-
-from send_core.uploads import ALLOWED_DOCUMENT_TYPES
+from send_platform.uploads import ALLOWED_DOCUMENT_TYPES
 
 from .models import ScanStatus
 

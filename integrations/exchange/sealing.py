@@ -1,11 +1,11 @@
-"""Encryption for the exchange, built on `send_core.crypto`: one data key, wrapped for two organisations.
+"""Encryption for the exchange, built on `send_platform.crypto`: one data key, wrapped for two organisations.
 
 Payloads
     An envelope's payload (JSON) is sealed with AES-GCM under the envelope's own random data key.
     The sealed form is a version byte, a 12-byte nonce, the ciphertext and its tag. The
     associated data binds it to the envelope's reference and payload version, so a payload
     cannot be moved to another envelope or relabelled. The data key is kept only wrapped
-    (`send_core.crypto.wrap_key`) under the sender's key and under the recipient's key.
+    (`send_platform.crypto.wrap_key`) under the sender's key and under the recipient's key.
 
 Subjects and document names
     What a person typed (an envelope's subject, a document's title and file name) may name a
@@ -15,11 +15,11 @@ Subjects and document names
     the organisation that is reading.
 
 Documents
-    A document is encrypted once, in chunks, by `send_core.crypto.encrypt_to_storage` under the
+    A document is encrypted once, in chunks, by `send_platform.crypto.encrypt_to_storage` under the
     exchange's own storage namespace (`documents/exchange/…`), which is no organisation's schema.
     Its data key is unwrapped at once and wrapped again for the sender and for the recipient; the
     namespace's own wrapping is never kept. To read, the reading organisation unwraps its copy
-    with its own key and `send_core.crypto.open_decrypted` checks every chunk and the SHA-256.
+    with its own key and `send_platform.crypto.open_decrypted` checks every chunk and the SHA-256.
 """
 
 from __future__ import annotations
@@ -35,8 +35,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.core.files.storage import Storage
 from django.core.serializers.json import DjangoJSONEncoder
-
-from send_core.crypto import (
+from send_platform.crypto import (
     KEY_BYTES,
     DocumentIntegrityError,
     encrypt_to_storage,
@@ -170,7 +169,7 @@ def store_document(
 ) -> StoredDocument:
     """Encrypt a document once into storage; its data key wrapped for both organisations, its names sealed under it.
 
-    Raises `send_core.crypto.DocumentRefused` (too large, or a type Cairn does not accept), in
+    Raises `send_platform.crypto.DocumentRefused` (too large, or a type Cairn does not accept), in
     which case nothing is stored.
     """
     blob = encrypt_to_storage(stream, schema_name=EXCHANGE_NAMESPACE, max_bytes=max_bytes, storage=storage)

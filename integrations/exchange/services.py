@@ -22,13 +22,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django_tenants.utils import get_public_schema_name, schema_context
+from send_platform.audit.models import AuditAction
+from send_platform.audit.services import record_cross_organisation_event, record_event
+from send_platform.crypto import DocumentRefused, delete_stored
+from send_platform.uploads import document_max_bytes, too_large_message
 
-from send_core.audit.models import AuditAction
-from send_core.audit.services import record_cross_organisation_event, record_event
-from send_core.crypto import DocumentRefused, delete_stored
 from send_core.exchange import message_acknowledged
 from send_core.services.rewrapping import RewrapCount, rewrap_column
-from send_core.uploads import document_max_bytes, too_large_message
 from tenants.models import Organisation, User
 
 from . import sealing

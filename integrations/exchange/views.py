@@ -16,8 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-
-from send_core.uploads import ALLOWED_DOCUMENT_TYPES, describe_size, limited_upload
+from send_platform.uploads import ALLOWED_DOCUMENT_TYPES, describe_size, limited_upload
 
 from . import links, selectors, services
 from .forms import InformationRequestForm

@@ -18,9 +18,9 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
+from send_platform.audit.models import AuditAction
+from send_platform.audit.services import record_event
 
-from send_core.audit.models import AuditAction
-from send_core.audit.services import record_event
 from send_core.models import Pupil, RegisterEntry
 from send_core.services.base import audit_events_bulk
 from send_core.signals import records_changed_in_bulk
