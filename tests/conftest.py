@@ -20,6 +20,10 @@ def pytest_configure(config):
     # One test database per run (xdist adds its worker suffix), so runs side by side never collide.
     run_id = os.environ.setdefault("CAIRN_TEST_RUN", str(os.getpid()))
     settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"test_cairn_{run_id}"
+    # Same for a shared cache (Redis in CI): each run and each worker keys its own entries, since the
+    # schemas in every worker's database have the same names.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    settings.CACHES["default"]["KEY_PREFIX"] = f"test-{run_id}-{worker}"
 
 
 @pytest.fixture(scope="session")
