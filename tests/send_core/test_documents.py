@@ -5,18 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from send_core.models import Document
-from tests.send_core.factories import (
-    AgencyInvolvementFactory,
-    DiagnosisFactory,
-    DocumentFactory,
-    MedicalConditionFactory,
-    OutcomeProgressFactory,
-    ParentMeetingFactory,
-    ParentNotificationFactory,
-    PlanProvisionFactory,
-    PlanVersionFactory,
-    StaffTrainingFactory,
-)
+from tests.send_core.factories import DocumentFactory
 
 
 def test_document_metadata_is_checked(in_a, in_b):
@@ -31,18 +20,3 @@ def test_document_metadata_is_checked(in_a, in_b):
     with in_b():
         assert not Document.objects.exists()
 
-
-def test_every_model_has_a_factory_that_makes_a_valid_row(in_a):
-    for factory in (
-        AgencyInvolvementFactory,
-        DiagnosisFactory,
-        MedicalConditionFactory,
-        OutcomeProgressFactory,
-        ParentMeetingFactory,
-        ParentNotificationFactory,
-        PlanProvisionFactory,
-        PlanVersionFactory,
-        StaffTrainingFactory,
-    ):
-        row = factory()
-        row.full_clean(validate_constraints=False)
