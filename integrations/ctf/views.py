@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from send_platform.crypto import DocumentIntegrityError
+from send_platform.ui.pages import form_page, posted
 
 from integrations.exchange import selectors as exchange_selectors
 from integrations.exchange.models import Envelope, EnvelopeState
@@ -27,7 +28,7 @@ from send_core.transition.forms import TransitionFileForm
 from send_core.transition.permissions import require_manage_transition
 from send_core.transition.records import DEFAULT_SECTIONS, has_ehc_plan
 from send_core.transition.services import destination_of
-from send_core.views.common import form_page, posted, pupil_for
+from send_core.views.common import pupil_for
 
 from . import handover
 from .ctf import MAX_BYTES, import_ctf

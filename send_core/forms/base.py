@@ -1,4 +1,5 @@
-"""What every SEND form shares: GOV.UK widgets, dates, who took part, and service errors on the form."""
+"""What every SEND form shares: the platform's GOV.UK form with one-time tokens and stale-edit
+warnings, and who took part."""
 
 from __future__ import annotations
 
@@ -7,70 +8,25 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from send_platform.ui.forms import GovukForm, choice_field, date_field, text_area
 
 from ..models import ParticipantRole
 from ..services.concurrency import StaleEdit
 from ..services.submissions import new_submission_token
 
-RADIOS_TEMPLATE = "send_core/govuk/radios.html"
-CHECKBOXES_TEMPLATE = "send_core/govuk/checkboxes.html"
-PLAIN_FIELD_TEMPLATE = "send_core/govuk/field_plain.html"
+# The GOV.UK fields are the platform's; the domain's forms take them from here with CairnForm.
+__all__ = [
+    "CairnForm",
+    "PEOPLE_ROLES",
+    "PeopleFormMixin",
+    "choice_field",
+    "date_field",
+    "text_area",
+]
 
 
-class DateInput(forms.DateInput):
-    """The browser's own date picker; the value travels as 2025-03-14."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict | None = None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=DateInput(),
-        error_messages={
-            "required": f"Enter the {label[0].lower()}{label[1:]}.",
-            "invalid": f"Enter the {label[0].lower()}{label[1:]} as a real date, for example 14 3 2025.",
-        },
-    )
-
-
-def text_area(label: str, *, required: bool = False, rows: int = 4, help_text: str = "", message: str = ""):
-    return forms.CharField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"required": message or f"Enter {label[0].lower()}{label[1:]}."},
-    )
-
-
-def choice_field(
-    label: str, choices: Iterable, *, required: bool = True, radios: bool = False, blank: str = "", message: str = ""
-) -> forms.ChoiceField:
-    choices = list(choices)
-    if not radios:
-        choices = [("", blank or "Choose…"), *choices]
-    return forms.ChoiceField(
-        label=label,
-        choices=choices,
-        required=required,
-        widget=forms.RadioSelect if radios else forms.Select,
-        error_messages={"required": message or f"Choose {label[0].lower()}{label[1:]}."},
-    )
-
-
-class CairnForm(forms.Form):
-    """A form drawn with GOV.UK components, that can take a service's ValidationError onto its fields."""
-
-    # Service field names that this form shows under another name.
-    error_fields: Mapping[str, str] = {}
-    # Filters and other forms where every field is optional say so once, not on each label.
-    plain_labels = False
+class CairnForm(GovukForm):
+    """A GOV.UK form that can refuse a doubled create and show another person's newer edit."""
 
     def __init__(self, *args: Any, version: str | None = None, once: bool = False, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -89,14 +45,7 @@ class CairnForm(forms.Form):
                 initial=version,
                 required=False,
             )
-        for field in self.fields.values():
-            # Checkboxes first: Django's CheckboxSelectMultiple is a kind of RadioSelect.
-            if isinstance(field.widget, forms.CheckboxSelectMultiple):
-                field.template_name = CHECKBOXES_TEMPLATE
-            elif isinstance(field.widget, forms.RadioSelect):
-                field.template_name = RADIOS_TEMPLATE
-            elif self.plain_labels:
-                field.template_name = PLAIN_FIELD_TEMPLATE
+        self.draw_fields()
 
     def full_clean(self) -> None:
         super().full_clean()
@@ -104,22 +53,11 @@ class CairnForm(forms.Form):
             self.submission_token = self.cleaned_data.pop("submission_token", "") or ""
 
     def add_service_errors(self, error: ValidationError) -> None:
-        """Put a service's ValidationError on the form: on a field when it names one, else above the form."""
+        """Put a service's ValidationError on the form; a stale edit shows the other person's values too."""
         if isinstance(error, StaleEdit):
             self.show_stale(error)
             return
-        if hasattr(error, "error_dict"):
-            for name, errors in error.error_dict.items():
-                field = self.error_fields.get(name, name)
-                messages = [message for item in errors for message in item.messages]
-                if field in self.fields and field not in self.errors:
-                    self.add_error(field, messages)
-                elif field in self.fields:
-                    self.errors[field].extend(messages)
-                else:
-                    self.add_error(None, messages)
-        else:
-            self.add_error(None, error.messages)
+        super().add_service_errors(error)
 
     def show_stale(self, error: StaleEdit) -> None:
         """Keep what this person typed, show the other person's values beside it, and carry the new

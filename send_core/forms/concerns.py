@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from send_platform.ui.forms import choice_field, date_field, text_area
+
 from ..models import AreaOfNeed, NeedType, NotificationMethod, RaisedByKind
-from .base import CairnForm, PeopleFormMixin, choice_field, date_field, text_area
+from .base import CairnForm, PeopleFormMixin
 
 
 class ConcernForm(CairnForm):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django import forms
+from send_platform.ui.forms import choice_field, date_field, text_area
 
 from ..models import AreaOfNeed, DiagnosisSource, NeedRank, NeedType
-from .base import CairnForm, choice_field, date_field, text_area
+from .base import CairnForm
 
 
 class NeedForm(CairnForm):

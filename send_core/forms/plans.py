@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from send_platform.ui.forms import choice_field, date_field, text_area
 
 from ..models import AreaOfNeed
 from ..toolkit import Toolkit
-from .base import CairnForm, choice_field, date_field, text_area
+from .base import CairnForm
 
 # Plan sections a toolkit may name that are written on the plan itself.
 PLAN_TEXT_SECTIONS = ("child_views", "parent_views", "strengths", "needs_summary", "strategies")

@@ -6,12 +6,13 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from send_platform.ui.forms import choice_field, date_field
 
 from tenants.validators import validate_name
 
 from ..models import ContactMethod, NCYear, NeedType, Pupil, Relationship, SchoolClass, Sex
 from ..toolkit import Toolkit
-from .base import CairnForm, choice_field, date_field
+from .base import CairnForm
 
 # Context flags a SENCO filters by (field name on Pupil → label).
 CONTEXT_FLAGS: dict[str, str] = {

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from send_platform.ui.forms import choice_field, date_field, text_area
 
 from ..chronology import ChronologyKind
 from ..models import (
@@ -17,7 +18,7 @@ from ..models import (
     MeetingKind,
     ParentCarer,
 )
-from .base import CairnForm, PeopleFormMixin, choice_field, date_field, text_area
+from .base import CairnForm, PeopleFormMixin
 
 
 class AssessmentForm(CairnForm):

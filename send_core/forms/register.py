@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from send_platform.ui.forms import choice_field, date_field, text_area
+
 from ..models import NotificationMethod
 from ..toolkit import Toolkit
-from .base import CairnForm, choice_field, date_field, text_area
+from .base import CairnForm
 
 
 class RegisterDateForm(CairnForm):

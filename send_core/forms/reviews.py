@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from send_platform.ui.forms import RADIOS_TEMPLATE, choice_field, date_field, text_area
+
 from ..models import PlanOutcome, Progress, Review, ReviewDecision
-from .base import RADIOS_TEMPLATE, CairnForm, PeopleFormMixin, choice_field, date_field, text_area
+from .base import CairnForm, PeopleFormMixin
 
 
 class ReviewForm(PeopleFormMixin, CairnForm):

@@ -6,13 +6,14 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from send_platform.ui.forms import choice_field, date_field, text_area
 
 from tenants.models import Organisation, User
 from tenants.roles import PUPIL_READERS_OWN
 from tenants.selectors import staff_of
 
 from ..models import AreaOfNeed, ClassTeacherRole, NCYear
-from .base import CairnForm, choice_field, date_field, text_area
+from .base import CairnForm
 
 
 def school_staff(organisation: Organisation, roles: frozenset[str] | None = None) -> QuerySet[User]:

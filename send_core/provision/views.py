@@ -13,12 +13,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from send_platform.ui.pages import form_page, posted
 
 from send_core.csv_cells import safe_row
 from send_core.models import PlanProvision, Pupil
 from send_core.selectors.pupils import on_roll
 from send_core.services.base import today
-from send_core.views.common import form_page, posted, pupil_for, record_children_shown, record_view_on_get
+from send_core.views.common import pupil_for, record_children_shown, record_view_on_get
 from tenants.roles import OrganisationKind
 
 from . import permissions

@@ -13,12 +13,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
+from send_platform.ui.pages import errors_page, form_page, posted
 
 from ..models import ConsentScope, NCYear, Pupil
 from ..selectors.agencies import consent_on
 from ..selectors.pupils import on_roll
 from ..services.base import today
-from ..views.common import errors_page, form_page, posted, pupil_for, record_children_shown, record_view
+from ..views.common import pupil_for, record_children_shown, record_view
 from . import access, selectors, services
 from .forms import CohortDestinationForm, DestinationForm, WindowForm
 from .models import TransitionGrant

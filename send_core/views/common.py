@@ -1,4 +1,5 @@
-"""What the SEND pages share: finding the pupil a page is about, the record's sections, and form replies."""
+"""What the pages of a pupil's record share: finding the pupil a page is about, the record's sections,
+and putting each look at the record in the audit trail. (Form pages and lists are the platform's UI kit.)"""
 
 from __future__ import annotations
 
@@ -6,10 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
 from django.urls import reverse
 from send_platform.audit.models import AuditAction
 from send_platform.audit.services import record_children_shown as _record_children_shown
@@ -18,7 +17,7 @@ from .. import permissions
 from ..models import Pupil
 from ..selectors.pupils import get_visible_pupil
 from ..selectors.register import current_stage
-from ..services.audit import record_pupil_view
+from ..services.viewing import record_pupil_view
 from ..toolkit import Toolkit, toolkit_for
 
 FIGURES_ONLY = "Your role shows the SEND register as figures only; it does not include individual pupils' records."
@@ -144,34 +143,6 @@ def pupil_context(
 def reads_send_record(request: HttpRequest, pupil: Pupil) -> bool:
     """Whether the person may read this pupil's SEND record (asked only of the overview's readers)."""
     return permissions.can_view_send_record(request.user, request.roles, pupil)
-
-
-def form_page(request: HttpRequest, template: str, context: dict[str, Any], *forms: Any) -> HttpResponse:
-    """Render a page with forms: 400 when any of them has errors, so the failure is plain to every client."""
-    failed = any(form is not None and form.is_bound and form.errors for form in forms)
-    return render(request, template, context, status=400 if failed else 200)
-
-
-def errors_page(request: HttpRequest, template: str, context: dict[str, Any], error: ValidationError) -> HttpResponse:
-    """Render a page again with a refused action's reasons at the top (status 400)."""
-    context["action_errors"] = error.messages
-    return render(request, template, context, status=400)
-
-
-def paginate(request: HttpRequest, items: Any, per_page: int = 50) -> Page:
-    paginator = Paginator(items, per_page)
-    return paginator.get_page(request.GET.get("page"))
-
-
-def query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
-def posted(request: HttpRequest):
-    """The submitted form data on a POST (even when every field was left empty), else None."""
-    return request.POST if request.method == "POST" else None
 
 
 def record_view_on_get(request: HttpRequest, pupil: Pupil, what: str) -> None:

@@ -8,24 +8,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
+from send_platform.ui.pages import form_page, paginate, posted, query_without_page
 
 from .. import permissions
 from ..forms import CloseConcernForm, ConcernDiscussionForm, ConcernForm, EscalateConcernForm
 from ..models import CensusCode, Concern, ConcernStatus, NeedRank
 from ..selectors.concerns import concerns_for, open_concerns
 from ..services import concerns as concern_services
-from .common import (
-    form_page,
-    paginate,
-    posted,
-    pupil_context,
-    pupil_for,
-    query_without_page,
-    record_children_shown,
-    record_view,
-    record_view_on_get,
-    toolkit,
-)
+from .common import pupil_context, pupil_for, record_children_shown, record_view, record_view_on_get, toolkit
 from .submissions import create_once
 
 

@@ -12,13 +12,14 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 from send_platform.crypto import DocumentIntegrityError
+from send_platform.ui.pages import form_page
 from send_platform.uploads import ALLOWED_DOCUMENT_TYPES, describe_size, document_max_bytes, limited_upload
 
 from .. import permissions
 from ..forms import DocumentForm
 from ..models import Document
 from ..services import documents as document_services
-from .common import form_page, pupil_context, pupil_for, record_view
+from .common import pupil_context, pupil_for, record_view
 
 logger = logging.getLogger(__name__)
 

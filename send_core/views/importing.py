@@ -15,13 +15,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
+from send_platform.ui.pages import form_page, posted
 from send_platform.uploads import describe_size, limited_upload
 
 from .. import permissions
 from ..forms import ImportMappingForm, ImportUploadForm
 from ..services.held_imports import HeldImportUnavailable, discard_held_import, hold_pupil_import, read_held_import
 from ..services.importing import FIELD_LABELS, decode_mis_file, import_pupils, preview_pupil_import
-from .common import form_page, posted
 
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
 SESSION_KEY = "cairn_pupil_import"

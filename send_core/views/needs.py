@@ -8,12 +8,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from send_platform.ui.pages import errors_page, form_page, posted
 
 from .. import permissions
 from ..forms import DiagnosisForm, EndNeedForm, NeedForm
 from ..models import Diagnosis, Pupil, PupilNeed
 from ..services import needs as need_services
-from .common import errors_page, form_page, posted, pupil_context, pupil_for, record_view
+from .common import pupil_context, pupil_for, record_view
 from .submissions import create_once
 
 

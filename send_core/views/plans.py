@@ -8,17 +8,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from send_platform.ui.pages import errors_page, form_page, posted
 
 from .. import permissions
 from ..forms import OutcomeForm, PlanDateForm, PlanSectionsForm, ProvisionForm
 from ..forms.plans import PLAN_TEXT_SECTIONS
 from ..models import PlanOutcome, PlanProvision, PlanStatus, PlanVersion, Pupil, SupportPlan
-from ..provision.selectors import pupil_provision
+from ..ports import pupil_provision_panels
 from ..selectors.plans import get_plan, one_page_profile, plan_versions, plans_for
 from ..selectors.reviews import reviews_for
 from ..services import plans as plan_services
 from ..services.concurrency import version_of
-from .common import errors_page, form_page, posted, pupil_context, pupil_for, record_view, record_view_on_get, toolkit
+from .common import pupil_context, pupil_for, record_view, record_view_on_get, toolkit
 from .submissions import create_once
 
 
@@ -83,7 +84,7 @@ def provision(request: HttpRequest, pupil_id: int) -> HttpResponse:
     rows = [(plan, item) for plan in plans for item in plan.provision.all()]
     minutes = sum(item.weekly_minutes or 0 for plan, item in rows if plan.status == PlanStatus.ACTIVE)
     context = pupil_context(request, pupil, "provision", plans=plans, rows=rows, weekly_minutes=minutes)
-    context["delivered"] = pupil_provision(pupil)
+    context["panels"] = pupil_provision_panels(pupil)
     return render(request, "send_core/plans/provision.html", context)
 
 

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
+from send_platform.ui.pages import form_page, paginate, posted, query_without_page
 
 from .. import permissions
 from ..forms import ParentCarerForm, PupilFilterForm, PupilForm
@@ -15,12 +16,8 @@ from ..selectors.pupils import pupil_list, pupil_send_record
 from ..services import pupils as pupil_services
 from ..services.concurrency import version_of
 from .common import (
-    form_page,
-    paginate,
-    posted,
     pupil_context,
     pupil_for,
-    query_without_page,
     reads_send_record,
     record_children_shown,
     record_view,

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
+from send_platform.ui.pages import form_page, posted
 
 from .. import permissions
 from ..forms import (
@@ -40,7 +41,7 @@ from ..services import assessments as assessment_services
 from ..services import medical as medical_services
 from ..services import meetings as meeting_services
 from .charts import line_chart
-from .common import form_page, posted, pupil_context, pupil_for, record_view, record_view_on_get
+from .common import pupil_context, pupil_for, record_view, record_view_on_get
 from .submissions import create_once
 
 # --- Assessments -----------------------------------------------------------------------------------

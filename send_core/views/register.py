@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
+from send_platform.ui.pages import form_page, posted
 
 from .. import permissions
 from ..forms import ExitRegisterForm, RegisterDateForm, StageChangeForm
@@ -24,7 +25,7 @@ from ..selectors.register import (
     register_summary,
 )
 from ..services import register as register_services
-from .common import form_page, posted, pupil_context, pupil_for, record_children_shown, record_view, toolkit
+from .common import pupil_context, pupil_for, record_children_shown, record_view, toolkit
 
 
 @require_GET

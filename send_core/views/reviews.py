@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from send_platform.ui.pages import errors_page, form_page, posted
 
 from .. import permissions
 from ..forms import PlanDateForm, ReviewForm
@@ -17,7 +18,7 @@ from ..selectors.plans import active_plan, get_plan
 from ..selectors.reviews import reviews_for
 from ..services import reviews as review_services
 from ..services.concurrency import version_of
-from .common import errors_page, form_page, posted, pupil_context, pupil_for, record_view, record_view_on_get
+from .common import pupil_context, pupil_for, record_view, record_view_on_get
 from .submissions import create_once
 
 

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
+from send_platform.ui.pages import errors_page, form_page, paginate, posted
 
 from tenants.models import User
 
@@ -22,7 +23,7 @@ from ..selectors.training import staff_training
 from ..services import pupils as pupil_services
 from ..services.concurrency import version_of
 from ..services.training import record_staff_training
-from .common import errors_page, form_page, paginate, posted, pupil_for, record_view_on_get
+from .common import pupil_for, record_view_on_get
 
 CLASSES_TEMPLATE = "send_core/school/classes.html"
 
