@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from send_platform.ui.acts import act
 
 from ..services.submissions import KeyReused, submit_once
 
@@ -40,3 +41,23 @@ def create_once(
         messages.info(request, ALREADY_SAVED)
         return None, redirect(earlier.result_url or request.path)
     return made, None
+
+
+def act_once(
+    request: HttpRequest,
+    form: Any,
+    do: Callable[[dict[str, Any]], T],
+    *,
+    made_at: Callable[[T], str],
+    success: str | Callable[[T], str],
+    page: Callable[[], HttpResponse],
+    redirect_to: str | Callable[[T], str] | None = None,
+) -> HttpResponse:
+    """`act` for a create form: the act runs once per page drawn, and a repeat of the submission is
+    sent to what the first one made (`made_at`, also where a first submission goes unless `redirect_to`)."""
+
+    def once(data: dict[str, Any]) -> T | HttpResponse:
+        made, repeat = create_once(request, form, lambda: do(data), made_at)
+        return repeat if repeat is not None else made
+
+    return act(request, form, once, success=success, redirect_to=redirect_to or made_at, page=page)
