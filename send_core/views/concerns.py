@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
+from send_platform.ui.acts import act
 from send_platform.ui.pages import form_page, paginate, posted, query_without_page
 
 from .. import permissions
@@ -16,7 +16,7 @@ from ..models import CensusCode, Concern, ConcernStatus, NeedRank
 from ..selectors.concerns import concerns_for, open_concerns
 from ..services import concerns as concern_services
 from .common import pupil_context, pupil_for, record_children_shown, record_view, record_view_on_get, toolkit
-from .submissions import create_once
+from .submissions import act_once
 
 
 @require_GET
@@ -42,21 +42,6 @@ def raise_concern(request: HttpRequest, pupil_id: int) -> HttpResponse:
     pupil = pupil_for(request, pupil_id)
     permissions.require_raise_concern(request.user, request.roles, pupil)
     form = ConcernForm(posted(request), once=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            concern, repeat = create_once(
-                request,
-                form,
-                lambda: concern_services.raise_concern(pupil, raised_by=request.user, **form.cleaned_data),
-                lambda made: reverse("send_core:concern", args=[made.pk]),
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            if repeat:
-                return repeat
-            messages.success(request, "The concern has been recorded.")
-            return redirect("send_core:concern", concern.pk)
     context = {
         "form": form,
         "title": toolkit(request).wording("concern_form"),
@@ -65,7 +50,14 @@ def raise_concern(request: HttpRequest, pupil_id: int) -> HttpResponse:
         "button": "Raise concern",
         "back_url": reverse("send_core:pupil", args=[pupil.pk]),
     }
-    return form_page(request, "send_core/form_page.html", context, form)
+    return act_once(
+        request,
+        form,
+        lambda data: concern_services.raise_concern(pupil, raised_by=request.user, **data),
+        made_at=lambda made: reverse("send_core:concern", args=[made.pk]),
+        success="The concern has been recorded.",
+        page=lambda: form_page(request, "send_core/form_page.html", context, form),
+    )
 
 
 def _concern(request: HttpRequest, concern_id: int):
@@ -107,23 +99,6 @@ def discussion(request: HttpRequest, concern_id: int) -> HttpResponse:
             "review_on": item.review_on,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            concern_services.record_concern_discussion(
-                item,
-                recorded_by=request.user,
-                discussion=data["discussion"],
-                next_steps=data["next_steps"],
-                participants=form.people(),
-                discussed_on=data["discussed_on"],
-                review_on=data["review_on"],
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, "The discussion has been recorded.")
-            return redirect("send_core:concern", item.pk)
     context = {
         "form": form,
         "title": "Record the discussion",
@@ -132,7 +107,22 @@ def discussion(request: HttpRequest, concern_id: int) -> HttpResponse:
         "button": "Save discussion",
         "back_url": reverse("send_core:concern", args=[item.pk]),
     }
-    return form_page(request, "send_core/form_page.html", context, form)
+    return act(
+        request,
+        form,
+        lambda data: concern_services.record_concern_discussion(
+            item,
+            recorded_by=request.user,
+            discussion=data["discussion"],
+            next_steps=data["next_steps"],
+            participants=form.people(),
+            discussed_on=data["discussed_on"],
+            review_on=data["review_on"],
+        ),
+        success="The discussion has been recorded.",
+        redirect_to=reverse("send_core:concern", args=[item.pk]),
+        page=lambda: form_page(request, "send_core/form_page.html", context, form),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -140,14 +130,6 @@ def close(request: HttpRequest, concern_id: int) -> HttpResponse:
     item, pupil = _concern(request, concern_id)
     permissions.require_edit_send_record(request.roles)
     form = CloseConcernForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            concern_services.close_concern(item, closed_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, "The concern has been closed.")
-            return redirect("send_core:concern", item.pk)
     context = {
         "form": form,
         "title": "Close the concern",
@@ -156,7 +138,14 @@ def close(request: HttpRequest, concern_id: int) -> HttpResponse:
         "button": "Close concern",
         "back_url": reverse("send_core:concern", args=[item.pk]),
     }
-    return form_page(request, "send_core/form_page.html", context, form)
+    return act(
+        request,
+        form,
+        lambda data: concern_services.close_concern(item, closed_by=request.user, **data),
+        success="The concern has been closed.",
+        redirect_to=reverse("send_core:concern", args=[item.pk]),
+        page=lambda: form_page(request, "send_core/form_page.html", context, form),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -167,14 +156,6 @@ def escalate(request: HttpRequest, concern_id: int) -> HttpResponse:
     has_primary = pupil.needs.filter(rank=NeedRank.PRIMARY, ended_on__isnull=True).exists()
     form = EscalateConcernForm(posted(request), has_primary_need=has_primary)
     stage_label = toolkit(request).first_stage_for(CensusCode.SEN_SUPPORT).label
-    if request.method == "POST" and form.is_valid():
-        try:
-            concern_services.escalate_concern_to_sen_support(item, decided_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, f"{pupil.display_name} is now at {stage_label}.")
-            return redirect("send_core:pupil", pupil.pk)
     context = {
         "form": form,
         "title": f"Move to {stage_label}",
@@ -184,4 +165,11 @@ def escalate(request: HttpRequest, concern_id: int) -> HttpResponse:
         "button": f"Move to {stage_label}",
         "back_url": reverse("send_core:concern", args=[item.pk]),
     }
-    return form_page(request, "send_core/form_page.html", context, form)
+    return act(
+        request,
+        form,
+        lambda data: concern_services.escalate_concern_to_sen_support(item, decided_by=request.user, **data),
+        success=f"{pupil.display_name} is now at {stage_label}.",
+        redirect_to=reverse("send_core:pupil", args=[pupil.pk]),
+        page=lambda: form_page(request, "send_core/form_page.html", context, form),
+    )

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from send_platform.ui.acts import act
 from send_platform.ui.pages import errors_page, form_page, posted
 
 from .. import permissions
@@ -15,7 +16,7 @@ from ..forms import DiagnosisForm, EndNeedForm, NeedForm
 from ..models import Diagnosis, Pupil, PupilNeed
 from ..services import needs as need_services
 from .common import pupil_context, pupil_for, record_view
-from .submissions import create_once
+from .submissions import act_once
 
 
 def _needs_context(request: HttpRequest, pupil: Pupil) -> dict:
@@ -56,21 +57,6 @@ def add_need(request: HttpRequest, pupil_id: int) -> HttpResponse:
     pupil = pupil_for(request, pupil_id)
     permissions.require_edit_send_record(request.roles)
     form = NeedForm(posted(request), once=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            _, repeat = create_once(
-                request,
-                form,
-                lambda: need_services.add_need(pupil, recorded_by=request.user, **form.cleaned_data),
-                lambda made: reverse("send_core:pupil-needs", args=[pupil.pk]),
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            if repeat:
-                return repeat
-            messages.success(request, "The need has been recorded.")
-            return redirect("send_core:pupil-needs", pupil.pk)
     context = {
         "form": form,
         "title": "Record a need",
@@ -78,7 +64,14 @@ def add_need(request: HttpRequest, pupil_id: int) -> HttpResponse:
         "button": "Record need",
         "back_url": reverse("send_core:pupil-needs", args=[pupil.pk]),
     }
-    return form_page(request, "send_core/form_page.html", context, form)
+    return act_once(
+        request,
+        form,
+        lambda data: need_services.add_need(pupil, recorded_by=request.user, **data),
+        made_at=lambda made: reverse("send_core:pupil-needs", args=[pupil.pk]),
+        success="The need has been recorded.",
+        page=lambda: form_page(request, "send_core/form_page.html", context, form),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -87,14 +80,6 @@ def end_need(request: HttpRequest, need_id: int) -> HttpResponse:
     pupil = pupil_for(request, item.pupil_id)
     permissions.require_edit_send_record(request.roles)
     form = EndNeedForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            need_services.end_need(item, ended_by=request.user, ended_on=form.cleaned_data["ended_on"])
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, f"{item.get_need_type_display()} is no longer a current need.")
-            return redirect("send_core:pupil-needs", pupil.pk)
     context = {
         "form": form,
         "title": f"End the need: {item.get_need_type_display()}",
@@ -103,7 +88,14 @@ def end_need(request: HttpRequest, need_id: int) -> HttpResponse:
         "button": "End need",
         "back_url": reverse("send_core:pupil-needs", args=[pupil.pk]),
     }
-    return form_page(request, "send_core/form_page.html", context, form)
+    return act(
+        request,
+        form,
+        lambda data: need_services.end_need(item, ended_by=request.user, ended_on=data["ended_on"]),
+        success=f"{item.get_need_type_display()} is no longer a current need.",
+        redirect_to=reverse("send_core:pupil-needs", args=[pupil.pk]),
+        page=lambda: form_page(request, "send_core/form_page.html", context, form),
+    )
 
 
 @require_POST
@@ -123,21 +115,6 @@ def add_diagnosis(request: HttpRequest, pupil_id: int) -> HttpResponse:
     pupil = pupil_for(request, pupil_id)
     permissions.require_edit_send_record(request.roles)
     form = DiagnosisForm(posted(request), once=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            _, repeat = create_once(
-                request,
-                form,
-                lambda: need_services.record_diagnosis(pupil, recorded_by=request.user, **form.cleaned_data),
-                lambda made: reverse("send_core:pupil-needs", args=[pupil.pk]),
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            if repeat:
-                return repeat
-            messages.success(request, "The diagnosis has been recorded.")
-            return redirect("send_core:pupil-needs", pupil.pk)
     context = {
         "form": form,
         "title": "Record a diagnosis",
@@ -145,4 +122,11 @@ def add_diagnosis(request: HttpRequest, pupil_id: int) -> HttpResponse:
         "button": "Record diagnosis",
         "back_url": reverse("send_core:pupil-needs", args=[pupil.pk]),
     }
-    return form_page(request, "send_core/form_page.html", context, form)
+    return act_once(
+        request,
+        form,
+        lambda data: need_services.record_diagnosis(pupil, recorded_by=request.user, **data),
+        made_at=lambda made: reverse("send_core:pupil-needs", args=[pupil.pk]),
+        success="The diagnosis has been recorded.",
+        page=lambda: form_page(request, "send_core/form_page.html", context, form),
+    )

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
+from send_platform.ui.acts import act
 from send_platform.ui.pages import form_page, posted
 
 from .. import permissions
@@ -119,14 +119,6 @@ def change_stage(request: HttpRequest, pupil_id: int) -> HttpResponse:
     permissions.require_edit_send_record(request.roles)
     stage = current_stage(pupil)
     form = StageChangeForm(posted(request), toolkit=toolkit(request), current_key=stage.stage_key if stage else "")
-    if request.method == "POST" and form.is_valid():
-        try:
-            entry = register_services.place_on_register(pupil, decided_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, f"{pupil.display_name} is now at {entry.stage_label}.")
-            return redirect("send_core:pupil-register", pupil.pk)
     context = {
         "form": form,
         "title": "Change stage on the register",
@@ -137,7 +129,14 @@ def change_stage(request: HttpRequest, pupil_id: int) -> HttpResponse:
         "button": "Change stage",
         "back_url": reverse("send_core:pupil-register", args=[pupil.pk]),
     }
-    return form_page(request, "send_core/form_page.html", context, form)
+    return act(
+        request,
+        form,
+        lambda data: register_services.place_on_register(pupil, decided_by=request.user, **data),
+        success=lambda entry: f"{pupil.display_name} is now at {entry.stage_label}.",
+        redirect_to=reverse("send_core:pupil-register", args=[pupil.pk]),
+        page=lambda: form_page(request, "send_core/form_page.html", context, form),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -147,14 +146,6 @@ def leave_register(request: HttpRequest, pupil_id: int) -> HttpResponse:
     permissions.require_edit_send_record(request.roles)
     stage = current_stage(pupil)
     form = ExitRegisterForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            register_services.exit_register(pupil, decided_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, f"{pupil.display_name}'s register record has been updated.")
-            return redirect("send_core:pupil-register", pupil.pk)
     on_register = stage is not None and stage.is_on_register
     words = toolkit(request).all_wording
     register_name = words["sen_register"] if on_register else words["monitoring_register"]
@@ -172,4 +163,11 @@ def leave_register(request: HttpRequest, pupil_id: int) -> HttpResponse:
         "button": leave,
         "back_url": reverse("send_core:pupil-register", args=[pupil.pk]),
     }
-    return form_page(request, "send_core/form_page.html", context, form)
+    return act(
+        request,
+        form,
+        lambda data: register_services.exit_register(pupil, decided_by=request.user, **data),
+        success=f"{pupil.display_name}'s register record has been updated.",
+        redirect_to=reverse("send_core:pupil-register", args=[pupil.pk]),
+        page=lambda: form_page(request, "send_core/form_page.html", context, form),
+    )
