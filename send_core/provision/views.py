@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from send_platform.ui.acts import act
 from send_platform.ui.pages import form_page, posted
 
 from send_core.csv_cells import safe_row
@@ -72,21 +73,20 @@ def catalogue_page(request: HttpRequest) -> HttpResponse:
     On a trust's own address it is the catalogue the trust's SEND lead publishes to its schools."""
     _require_catalogue_keeper(request)
     form = InterventionForm(posted(request), initial={"is_active": True})
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = provision_services.add_intervention(added_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, f"{item.name} has been added to the catalogue.")
-            return redirect("provision:catalogue")
     context = {
         "items": list(catalogue()),
         "form": form,
         "in_trust": bool(getattr(request.tenant, "trust_id", None)),
         "is_trust": _is_trust(request),
     }
-    return form_page(request, "provision/catalogue.html", context, form)
+    return act(
+        request,
+        form,
+        lambda data: provision_services.add_intervention(added_by=request.user, **data),
+        success=lambda item: f"{item.name} has been added to the catalogue.",
+        redirect_to=reverse("provision:catalogue"),
+        page=lambda: form_page(request, "provision/catalogue.html", context, form),
+    )
 
 
 def _is_trust(request: HttpRequest) -> bool:
@@ -115,21 +115,21 @@ def edit_intervention(request: HttpRequest, intervention_id: int) -> HttpRespons
         raise Http404("There is no such intervention in the catalogue.")
     initial = {name: getattr(item, name) for name in InterventionForm.base_fields}
     form = InterventionForm(posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            provision_services.update_intervention(item, changed_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, f"{item.name} has been saved.")
-            return redirect("provision:catalogue")
     context = {
         "form": form,
         "title": f"Change {item.name}",
         "button": "Save",
         "back_url": reverse("provision:catalogue"),
     }
-    return form_page(request, "send_core/form_page.html", context, form)
+    return act(
+        request,
+        form,
+        lambda data: provision_services.update_intervention(item, changed_by=request.user, **data),
+        # The name as saved, which the act may have changed.
+        success=lambda _: f"{item.name} has been saved.",
+        redirect_to=reverse("provision:catalogue"),
+        page=lambda: form_page(request, "send_core/form_page.html", context, form),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -177,14 +177,6 @@ def add_group(request: HttpRequest) -> HttpResponse:
     if request.GET.get("intervention"):
         initial["intervention"] = request.GET["intervention"]
     form = GroupForm(posted(request), organisation=request.tenant, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            group = provision_services.create_group(created_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, f"{group.name} has been set up. Add its pupils.")
-            return redirect("provision:group", group.pk)
     context = {
         "form": form,
         "title": "Start a group",
@@ -192,7 +184,14 @@ def add_group(request: HttpRequest) -> HttpResponse:
         "button": "Start group",
         "back_url": reverse("provision:groups"),
     }
-    return form_page(request, "send_core/form_page.html", context, form)
+    return act(
+        request,
+        form,
+        lambda data: provision_services.create_group(created_by=request.user, **data),
+        success=lambda group: f"{group.name} has been set up. Add its pupils.",
+        redirect_to=lambda group: reverse("provision:group", args=[group.pk]),
+        page=lambda: form_page(request, "send_core/form_page.html", context, form),
+    )
 
 
 def _group(request: HttpRequest, group_id: int) -> ProvisionGroup:
@@ -313,14 +312,6 @@ def measure(request: HttpRequest, member_id: int) -> HttpResponse:
     initial = {"which": "exit" if member.entry_value is not None else "entry", "on": today()}
     initial["exit_target"] = member.exit_target
     form = MeasureForm(posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            provision_services.record_measure(member, recorded_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, f"The measure has been recorded for {member.pupil.display_name}.")
-            return redirect("provision:group", item.pk)
     record_children_shown(request, [member.pupil_id], f"measure in {item.name}", detail={"group_id": item.pk})
     context = {
         "form": form,
@@ -331,7 +322,14 @@ def measure(request: HttpRequest, member_id: int) -> HttpResponse:
         "button": "Save measure",
         "back_url": reverse("provision:group", args=[item.pk]),
     }
-    return form_page(request, "send_core/form_page.html", context, form)
+    return act(
+        request,
+        form,
+        lambda data: provision_services.record_measure(member, recorded_by=request.user, **data),
+        success=f"The measure has been recorded for {member.pupil.display_name}.",
+        redirect_to=reverse("provision:group", args=[item.pk]),
+        page=lambda: form_page(request, "send_core/form_page.html", context, form),
+    )
 
 
 @require_POST
@@ -366,14 +364,6 @@ def add_individual(request: HttpRequest, pupil_id: int) -> HttpResponse:
     permissions.require_manage_provision(request.roles)
     record_view_on_get(request, pupil, "provision")
     form = IndividualProvisionForm(posted(request), initial={"starts_on": today()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            provision_services.add_individual_provision(pupil, added_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, "The provision has been added.")
-            return redirect("send_core:pupil-provision", pupil.pk)
     context = {
         "form": form,
         "title": "Add individual provision",
@@ -382,7 +372,14 @@ def add_individual(request: HttpRequest, pupil_id: int) -> HttpResponse:
         "button": "Add provision",
         "back_url": reverse("send_core:pupil-provision", args=[pupil.pk]),
     }
-    return form_page(request, "send_core/form_page.html", context, form)
+    return act(
+        request,
+        form,
+        lambda data: provision_services.add_individual_provision(pupil, added_by=request.user, **data),
+        success="The provision has been added.",
+        redirect_to=reverse("send_core:pupil-provision", args=[pupil.pk]),
+        page=lambda: form_page(request, "send_core/form_page.html", context, form),
+    )
 
 
 # --- Costs ----------------------------------------------------------------------------------------
@@ -395,18 +392,6 @@ def costs(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {f"rate_{role}": rate for role, rate in hourly_rates().items()}
     initial["notional_threshold"] = notional_threshold()
     form = CostsForm(posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            # All or nothing: a refused threshold must not leave the new rates saved.
-            with transaction.atomic():
-                for role, rate in form.rates().items():
-                    provision_services.set_hourly_rate(role, rate, set_by=request.user)
-                provision_services.set_notional_threshold(form.cleaned_data["notional_threshold"], set_by=request.user)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, "Hourly rates and the threshold have been saved.")
-            return redirect("provision:costs")
     context = {
         "form": form,
         "title": "Hourly rates and threshold",
@@ -414,7 +399,22 @@ def costs(request: HttpRequest) -> HttpResponse:
         "button": "Save",
         "back_url": reverse("provision:home"),
     }
-    return form_page(request, "send_core/form_page.html", context, form)
+
+    def save(data: dict[str, Any]) -> None:
+        # All or nothing: a refused threshold must not leave the new rates saved.
+        with transaction.atomic():
+            for role, rate in form.rates().items():
+                provision_services.set_hourly_rate(role, rate, set_by=request.user)
+            provision_services.set_notional_threshold(data["notional_threshold"], set_by=request.user)
+
+    return act(
+        request,
+        form,
+        save,
+        success="Hourly rates and the threshold have been saved.",
+        redirect_to=reverse("provision:costs"),
+        page=lambda: form_page(request, "send_core/form_page.html", context, form),
+    )
 
 
 # --- The provision map ----------------------------------------------------------------------------

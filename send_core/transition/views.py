@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
+from send_platform.ui.acts import act
 from send_platform.ui.pages import errors_page, form_page, posted
 
 from ..models import ConsentScope, NCYear, Pupil
@@ -91,14 +92,6 @@ def pupil(request: HttpRequest, pupil_id: int) -> HttpResponse:
 def destination(request: HttpRequest, pupil_id: int) -> HttpResponse:
     item = _managed_pupil(request, pupil_id)
     form = DestinationForm(posted(request), initial={"urn": item.destination_urn, "name": item.destination})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_destination(item, recorded_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, f"{item.first_name}'s destination school has been recorded.")
-            return redirect(_pupil_url(item))
     context = {
         "form": form,
         "title": "Destination school",
@@ -106,7 +99,14 @@ def destination(request: HttpRequest, pupil_id: int) -> HttpResponse:
         "button": "Save destination",
         "back_url": _pupil_url(item),
     }
-    return form_page(request, "send_core/form_page.html", context, form)
+    return act(
+        request,
+        form,
+        lambda data: services.record_destination(item, recorded_by=request.user, **data),
+        success=f"{item.first_name}'s destination school has been recorded.",
+        redirect_to=_pupil_url(item),
+        page=lambda: form_page(request, "send_core/form_page.html", context, form),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -145,16 +145,6 @@ def grant(request: HttpRequest, pupil_id: int) -> HttpResponse:
     if item.nc_year.isdigit():
         initial = dict(zip(("starts_on", "ends_on"), services.default_window(item.nc_year), strict=True))
     form = WindowForm(posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            made = services.grant_access(item, granted_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(
-                request, f"{made.destination.name}'s SENCO can now read {item.first_name}'s record during the window."
-            )
-            return redirect(_pupil_url(item))
     destination_school = services.destination_of(item)
     context = {
         "form": form,
@@ -169,7 +159,16 @@ def grant(request: HttpRequest, pupil_id: int) -> HttpResponse:
         "button": "Give access",
         "back_url": _pupil_url(item),
     }
-    return form_page(request, "send_core/form_page.html", context, form)
+    return act(
+        request,
+        form,
+        lambda data: services.grant_access(item, granted_by=request.user, **data),
+        success=lambda made: (
+            f"{made.destination.name}'s SENCO can now read {item.first_name}'s record during the window."
+        ),
+        redirect_to=_pupil_url(item),
+        page=lambda: form_page(request, "send_core/form_page.html", context, form),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -177,14 +176,6 @@ def change_window(request: HttpRequest, grant_id: int) -> HttpResponse:
     item = _grant(request, grant_id)
     pupil_item = pupil_for(request, item.primary_pupil_id)
     form = WindowForm(posted(request), initial={"starts_on": item.starts_on, "ends_on": item.ends_on})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.change_grant_window(item, changed_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, "The access dates have been changed.")
-            return redirect(_pupil_url(pupil_item))
     context = {
         "form": form,
         "title": f"Change {item.destination.name}'s access dates",
@@ -192,7 +183,14 @@ def change_window(request: HttpRequest, grant_id: int) -> HttpResponse:
         "button": "Save dates",
         "back_url": _pupil_url(pupil_item),
     }
-    return form_page(request, "send_core/form_page.html", context, form)
+    return act(
+        request,
+        form,
+        lambda data: services.change_grant_window(item, changed_by=request.user, **data),
+        success="The access dates have been changed.",
+        redirect_to=_pupil_url(pupil_item),
+        page=lambda: form_page(request, "send_core/form_page.html", context, form),
+    )
 
 
 @require_http_methods(["GET", "POST"])

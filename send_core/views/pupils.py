@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
+from send_platform.ui.acts import act
 from send_platform.ui.pages import form_page, paginate, posted, query_without_page
 
 from .. import permissions
@@ -25,7 +26,7 @@ from .common import (
     require_sees_pupils,
     toolkit,
 )
-from .submissions import create_once
+from .submissions import act_once
 
 PUPILS_PER_PAGE = 50
 
@@ -68,23 +69,16 @@ def overview(request: HttpRequest, pupil_id: int) -> HttpResponse:
 def add_pupil(request: HttpRequest) -> HttpResponse:
     permissions.require_edit_pupil_details(request.roles)
     form = PupilForm(posted(request), once=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            pupil, repeat = create_once(
-                request,
-                form,
-                lambda: pupil_services.create_pupil(created_by=request.user, **form.details()),
-                lambda made: reverse("send_core:pupil", args=[made.pk]),
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            if repeat:
-                return repeat
-            messages.success(request, f"{pupil.display_name} has been added.")
-            return redirect("send_core:pupil", pupil.pk)
     context = {"form": form, "title": "Add a pupil", "button": "Add pupil", "back_url": reverse("send_core:pupils")}
-    return form_page(request, "send_core/form_page.html", context, form)
+    return act_once(
+        request,
+        form,
+        lambda data: pupil_services.create_pupil(created_by=request.user, **form.details()),
+        made_at=lambda made: reverse("send_core:pupil", args=[made.pk]),
+        success=lambda pupil: f"{pupil.display_name} has been added.",
+        redirect_to=lambda pupil: reverse("send_core:pupil", args=[pupil.pk]),
+        page=lambda: form_page(request, "send_core/form_page.html", context, form),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -93,15 +87,6 @@ def edit_pupil(request: HttpRequest, pupil_id: int) -> HttpResponse:
     permissions.require_edit_pupil_details(request.roles)
     record_view_on_get(request, pupil, "details")
     form = PupilForm(posted(request), initial=PupilForm.initial_for(pupil), version=version_of(pupil))
-    if request.method == "POST" and form.is_valid():
-        try:
-            seen = form.cleaned_data.pop("seen_version", "")
-            pupil_services.update_pupil(pupil, changed_by=request.user, seen_version=seen, **form.changes(pupil))
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, "The pupil's details have been saved.")
-            return redirect("send_core:pupil", pupil.pk)
     context = {
         "form": form,
         "title": "Change details",
@@ -109,7 +94,19 @@ def edit_pupil(request: HttpRequest, pupil_id: int) -> HttpResponse:
         "button": "Save details",
         "back_url": reverse("send_core:pupil", args=[pupil.pk]),
     }
-    return form_page(request, "send_core/form_page.html", context, form)
+
+    def save(data: dict[str, Any]) -> None:
+        seen = data.pop("seen_version", "")
+        pupil_services.update_pupil(pupil, changed_by=request.user, seen_version=seen, **form.changes(pupil))
+
+    return act(
+        request,
+        form,
+        save,
+        success="The pupil's details have been saved.",
+        redirect_to=reverse("send_core:pupil", args=[pupil.pk]),
+        page=lambda: form_page(request, "send_core/form_page.html", context, form),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -117,21 +114,6 @@ def add_parent(request: HttpRequest, pupil_id: int) -> HttpResponse:
     pupil = pupil_for(request, pupil_id, send_record=False)
     permissions.require_edit_pupil_details(request.roles)
     form = ParentCarerForm(posted(request), once=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            parent, repeat = create_once(
-                request,
-                form,
-                lambda: pupil_services.add_parent_carer(pupil, added_by=request.user, **form.cleaned_data),
-                lambda made: reverse("send_core:pupil", args=[pupil.pk]),
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            if repeat:
-                return repeat
-            messages.success(request, f"{parent.name} has been added.")
-            return redirect("send_core:pupil", pupil.pk)
     context = {
         "form": form,
         "title": "Add a parent or carer",
@@ -139,4 +121,11 @@ def add_parent(request: HttpRequest, pupil_id: int) -> HttpResponse:
         "button": "Add parent or carer",
         "back_url": reverse("send_core:pupil", args=[pupil.pk]),
     }
-    return form_page(request, "send_core/form_page.html", context, form)
+    return act_once(
+        request,
+        form,
+        lambda data: pupil_services.add_parent_carer(pupil, added_by=request.user, **data),
+        made_at=lambda made: reverse("send_core:pupil", args=[pupil.pk]),
+        success=lambda parent: f"{parent.name} has been added.",
+        page=lambda: form_page(request, "send_core/form_page.html", context, form),
+    )

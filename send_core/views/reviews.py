@@ -19,7 +19,7 @@ from ..selectors.reviews import reviews_for
 from ..services import reviews as review_services
 from ..services.concurrency import version_of
 from .common import pupil_context, pupil_for, record_view, record_view_on_get
-from .submissions import create_once
+from .submissions import act_once
 
 
 @require_GET
@@ -94,24 +94,16 @@ def record(request: HttpRequest, plan_id: int) -> HttpResponse:
     permissions.require_record_review(request.user, request.roles, pupil)
     record_view_on_get(request, pupil, "plan")
     form = ReviewForm(posted(request), once=True, outcomes=plan.outcomes.all())
-    if request.method == "POST" and form.is_valid():
-        try:
-            item, repeat = create_once(
-                request,
-                form,
-                lambda: review_services.record_review(plan, recorded_by=request.user, **form.service_arguments()),
-                lambda made: reverse("send_core:review", args=[made.pk]),
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            if repeat:
-                return repeat
-            messages.success(request, "The review has been recorded. Check it, then close it to act on its decision.")
-            return redirect("send_core:review", item.pk)
     title = "Record a review" if plan.status == PlanStatus.ACTIVE else f"This {plan.title} is not active"
-    return _review_form_page(
-        request, form, plan, pupil, title, "Save review", reverse("send_core:plan", args=[plan.pk])
+    return act_once(
+        request,
+        form,
+        lambda data: review_services.record_review(plan, recorded_by=request.user, **form.service_arguments()),
+        made_at=lambda made: reverse("send_core:review", args=[made.pk]),
+        success="The review has been recorded. Check it, then close it to act on its decision.",
+        page=lambda: _review_form_page(
+            request, form, plan, pupil, title, "Save review", reverse("send_core:plan", args=[plan.pk])
+        ),
     )
 
 

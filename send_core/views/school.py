@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
+from send_platform.ui.acts import act
 from send_platform.ui.pages import errors_page, form_page, paginate, posted
 
 from tenants.models import User
@@ -53,15 +54,14 @@ def classes(request: HttpRequest) -> HttpResponse:
     """Every class with its teachers and teaching assistants; adding a class."""
     permissions.require_edit_pupil_details(request.roles)
     form = SchoolClassForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            school_class = pupil_services.create_school_class(created_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, f"{school_class.name} has been added.")
-            return redirect("send_core:classes")
-    return form_page(request, CLASSES_TEMPLATE, _classes_context(request, class_form=form), form)
+    return act(
+        request,
+        form,
+        lambda data: pupil_services.create_school_class(created_by=request.user, **data),
+        success=lambda school_class: f"{school_class.name} has been added.",
+        redirect_to=reverse("send_core:classes"),
+        page=lambda: form_page(request, CLASSES_TEMPLATE, _classes_context(request, class_form=form), form),
+    )
 
 
 @require_POST
@@ -107,16 +107,15 @@ def training(request: HttpRequest) -> HttpResponse:
     """The staff's SEND training records, newest first, and recording another."""
     permissions.require_manage_staff_training(request.roles)
     form = StaffTrainingForm(posted(request), organisation=request.tenant)
-    if request.method == "POST" and form.is_valid():
-        try:
-            record = record_staff_training(recorded_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, f"{record.course} has been recorded for {record.user}.")
-            return redirect("send_core:training")
     context = {"form": form, "page": paginate(request, staff_training())}
-    return form_page(request, "send_core/school/training.html", context, form)
+    return act(
+        request,
+        form,
+        lambda data: record_staff_training(recorded_by=request.user, **data),
+        success=lambda record: f"{record.course} has been recorded for {record.user}.",
+        redirect_to=reverse("send_core:training"),
+        page=lambda: form_page(request, "send_core/school/training.html", context, form),
+    )
 
 
 # --- A pupil leaving ---------------------------------------------------------------------------
@@ -131,14 +130,6 @@ def record_leaving(request: HttpRequest, pupil_id: int) -> HttpResponse:
     if pupil.leaving_date:
         initial["leaving_date"] = pupil.leaving_date
     form = LeavingForm(posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            pupil_services.record_leaving(pupil, recorded_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, f"{pupil.display_name} has been recorded as having left.")
-            return redirect("send_core:pupil", pupil.pk)
     context = {
         "form": form,
         "title": "Record leaving",
@@ -147,7 +138,14 @@ def record_leaving(request: HttpRequest, pupil_id: int) -> HttpResponse:
         "button": "Record leaving",
         "back_url": reverse("send_core:pupil", args=[pupil.pk]),
     }
-    return form_page(request, "send_core/form_page.html", context, form)
+    return act(
+        request,
+        form,
+        lambda data: pupil_services.record_leaving(pupil, recorded_by=request.user, **data),
+        success=f"{pupil.display_name} has been recorded as having left.",
+        redirect_to=reverse("send_core:pupil", args=[pupil.pk]),
+        page=lambda: form_page(request, "send_core/form_page.html", context, form),
+    )
 
 
 # --- Parents and carers ------------------------------------------------------------------------
@@ -169,14 +167,6 @@ def edit_parent(request: HttpRequest, parent_id: int) -> HttpResponse:
     record_view_on_get(request, pupil, "parents")
     initial = {name: getattr(parent, name) for name in ParentCarerForm.base_fields}
     form = ParentCarerForm(posted(request), initial=initial, version=version_of(parent))
-    if request.method == "POST" and form.is_valid():
-        try:
-            pupil_services.update_parent_carer(parent, changed_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, f"{form.cleaned_data['name']}'s details have been saved.")
-            return redirect("send_core:pupil", pupil.pk)
     context = {
         "form": form,
         "title": "Change a parent or carer",
@@ -184,7 +174,14 @@ def edit_parent(request: HttpRequest, parent_id: int) -> HttpResponse:
         "button": "Save",
         "back_url": reverse("send_core:pupil", args=[pupil.pk]),
     }
-    return form_page(request, "send_core/form_page.html", context, form)
+    return act(
+        request,
+        form,
+        lambda data: pupil_services.update_parent_carer(parent, changed_by=request.user, **data),
+        success=lambda _: f"{form.cleaned_data['name']}'s details have been saved.",
+        redirect_to=reverse("send_core:pupil", args=[pupil.pk]),
+        page=lambda: form_page(request, "send_core/form_page.html", context, form),
+    )
 
 
 @require_http_methods(["GET", "POST"])
