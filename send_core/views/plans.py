@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from send_platform.ui.acts import act
 from send_platform.ui.pages import errors_page, form_page, posted
 
 from .. import permissions
@@ -20,7 +21,7 @@ from ..selectors.reviews import reviews_for
 from ..services import plans as plan_services
 from ..services.concurrency import version_of
 from .common import pupil_context, pupil_for, record_view, record_view_on_get, toolkit
-from .submissions import create_once
+from .submissions import act_once
 
 
 def _plan(request: HttpRequest, plan_id: int) -> tuple[SupportPlan, Pupil]:
@@ -123,14 +124,6 @@ def edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     record_view_on_get(request, pupil, "plan")
     initial = {name: getattr(item, name) for name in (*PLAN_TEXT_SECTIONS, "starts_on", "review_due_on")}
     form = PlanSectionsForm(posted(request), toolkit=toolkit(request), initial=initial, version=version_of(item))
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan_services.update_plan(item, changed_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, f"The {item.title} has been saved.")
-            return redirect("send_core:plan", item.pk)
     context = {
         "form": form,
         "title": f"Write the {item.title}",
@@ -138,7 +131,14 @@ def edit(request: HttpRequest, plan_id: int) -> HttpResponse:
         "button": "Save",
         "back_url": _plan_url(item),
     }
-    return form_page(request, "send_core/form_page.html", context, form)
+    return act(
+        request,
+        form,
+        lambda data: plan_services.update_plan(item, changed_by=request.user, **data),
+        success=lambda _: f"The {item.title} has been saved.",
+        redirect_to=reverse("send_core:plan", args=[item.pk]),
+        page=lambda: form_page(request, "send_core/form_page.html", context, form),
+    )
 
 
 def _smart_checks(outcomes: list[PlanOutcome]) -> list[str]:
@@ -156,14 +156,6 @@ def activate(request: HttpRequest, plan_id: int) -> HttpResponse:
     permissions.require_edit_send_record(request.roles)
     record_view_on_get(request, pupil, "plan")
     form = PlanDateForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan_services.activate_plan(item, activated_by=request.user, on=form.cleaned_data["on"])
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, f"The {item.title} is now active.")
-            return redirect("send_core:plan", item.pk)
     outcomes = list(item.outcomes.all())
     context = {
         "form": form,
@@ -176,7 +168,14 @@ def activate(request: HttpRequest, plan_id: int) -> HttpResponse:
         "button": "Make active",
         "back_url": _plan_url(item),
     }
-    return form_page(request, "send_core/plans/activate.html", context, form)
+    return act(
+        request,
+        form,
+        lambda data: plan_services.activate_plan(item, activated_by=request.user, on=data["on"]),
+        success=f"The {item.title} is now active.",
+        redirect_to=reverse("send_core:plan", args=[item.pk]),
+        page=lambda: form_page(request, "send_core/plans/activate.html", context, form),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -184,14 +183,6 @@ def close(request: HttpRequest, plan_id: int) -> HttpResponse:
     item, pupil = _plan(request, plan_id)
     permissions.require_edit_send_record(request.roles)
     form = PlanDateForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan_services.close_plan(item, closed_by=request.user, on=form.cleaned_data["on"])
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, f"The {item.title} has been closed.")
-            return redirect("send_core:plan", item.pk)
     context = {
         "form": form,
         "title": f"Close the {item.title}",
@@ -202,7 +193,14 @@ def close(request: HttpRequest, plan_id: int) -> HttpResponse:
         "danger": True,
         "back_url": _plan_url(item),
     }
-    return form_page(request, "send_core/form_page.html", context, form)
+    return act(
+        request,
+        form,
+        lambda data: plan_services.close_plan(item, closed_by=request.user, on=data["on"]),
+        success=f"The {item.title} has been closed.",
+        redirect_to=reverse("send_core:plan", args=[item.pk]),
+        page=lambda: form_page(request, "send_core/form_page.html", context, form),
+    )
 
 
 @require_GET
@@ -243,24 +241,16 @@ def add_outcome(request: HttpRequest, plan_id: int) -> HttpResponse:
     item, pupil = _plan(request, plan_id)
     permissions.require_edit_send_record(request.roles)
     form = OutcomeForm(posted(request), once=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            outcome, repeat = create_once(
-                request,
-                form,
-                lambda: plan_services.add_outcome(item, changed_by=request.user, **form.cleaned_data),
-                lambda made: _plan_url(item, "outcomes"),
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            if repeat:
-                return repeat
-            messages.success(request, f"{_word(request).capitalize()} {outcome.order} has been added.")
-            return redirect(_plan_url(item, "outcomes"))
     word = _word(request)
     title = f"Add {'an' if word[:1] in 'aeiou' else 'a'} {word}"
-    return _outcome_form_page(request, form, item, pupil, title, f"Add {word}")
+    return act_once(
+        request,
+        form,
+        lambda data: plan_services.add_outcome(item, changed_by=request.user, **data),
+        made_at=lambda made: _plan_url(item, "outcomes"),
+        success=lambda outcome: f"{_word(request).capitalize()} {outcome.order} has been added.",
+        page=lambda: _outcome_form_page(request, form, item, pupil, title, f"Add {word}"),
+    )
 
 
 def _outcome(request: HttpRequest, outcome_id: int) -> tuple[PlanOutcome, SupportPlan, Pupil]:
@@ -276,16 +266,15 @@ def edit_outcome(request: HttpRequest, outcome_id: int) -> HttpResponse:
     record_view_on_get(request, pupil, "plan")
     initial = {name: getattr(outcome, name) for name in OutcomeForm.base_fields}
     form = OutcomeForm(posted(request), initial=initial, version=version_of(outcome))
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan_services.update_outcome(outcome, changed_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, f"{_word(request).capitalize()} {outcome.order} has been saved.")
-            return redirect(_plan_url(item, "outcomes"))
     word = _word(request)
-    return _outcome_form_page(request, form, item, pupil, f"Change {word} {outcome.order}", f"Save {word}")
+    return act(
+        request,
+        form,
+        lambda data: plan_services.update_outcome(outcome, changed_by=request.user, **data),
+        success=f"{_word(request).capitalize()} {outcome.order} has been saved.",
+        redirect_to=_plan_url(item, "outcomes"),
+        page=lambda: _outcome_form_page(request, form, item, pupil, f"Change {word} {outcome.order}", f"Save {word}"),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -314,21 +303,6 @@ def add_provision(request: HttpRequest, plan_id: int) -> HttpResponse:
     item, pupil = _plan(request, plan_id)
     permissions.require_edit_send_record(request.roles)
     form = ProvisionForm(posted(request), once=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            _, repeat = create_once(
-                request,
-                form,
-                lambda: plan_services.add_provision(item, changed_by=request.user, **form.cleaned_data),
-                lambda made: _plan_url(item, "provision"),
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            if repeat:
-                return repeat
-            messages.success(request, "The provision has been added.")
-            return redirect(_plan_url(item, "provision"))
     context = {
         "form": form,
         "title": "Add provision",
@@ -336,7 +310,14 @@ def add_provision(request: HttpRequest, plan_id: int) -> HttpResponse:
         "button": "Add provision",
         "back_url": _plan_url(item, "provision"),
     }
-    return form_page(request, "send_core/form_page.html", context, form)
+    return act_once(
+        request,
+        form,
+        lambda data: plan_services.add_provision(item, changed_by=request.user, **data),
+        made_at=lambda made: _plan_url(item, "provision"),
+        success="The provision has been added.",
+        page=lambda: form_page(request, "send_core/form_page.html", context, form),
+    )
 
 
 def _provision(request: HttpRequest, item_id: int) -> tuple[PlanProvision, SupportPlan, Pupil]:
@@ -352,14 +333,6 @@ def edit_provision(request: HttpRequest, item_id: int) -> HttpResponse:
     record_view_on_get(request, pupil, "plan")
     initial = {name: getattr(line, name) for name in ProvisionForm.base_fields}
     form = ProvisionForm(posted(request), initial=initial, version=version_of(line))
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan_services.update_provision(line, changed_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, "The provision has been saved.")
-            return redirect(_plan_url(item, "provision"))
     context = {
         "form": form,
         "title": "Change provision",
@@ -367,7 +340,14 @@ def edit_provision(request: HttpRequest, item_id: int) -> HttpResponse:
         "button": "Save provision",
         "back_url": _plan_url(item, "provision"),
     }
-    return form_page(request, "send_core/form_page.html", context, form)
+    return act(
+        request,
+        form,
+        lambda data: plan_services.update_provision(line, changed_by=request.user, **data),
+        success="The provision has been saved.",
+        redirect_to=_plan_url(item, "provision"),
+        page=lambda: form_page(request, "send_core/form_page.html", context, form),
+    )
 
 
 @require_http_methods(["GET", "POST"])
