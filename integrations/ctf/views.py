@@ -6,6 +6,8 @@ or as a download of PDF and CTF for any other); preview and import a transition 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -15,6 +17,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from send_platform.crypto import DocumentIntegrityError
+from send_platform.ui.acts import act
 from send_platform.ui.pages import form_page, posted
 
 from integrations.exchange import selectors as exchange_selectors
@@ -112,18 +115,15 @@ def send_transition_file(request: HttpRequest, pupil_id: int) -> HttpResponse:
         initial={"sections": list(DEFAULT_SECTIONS)},
     )
     destination = destination_of(pupil)
-    if request.method == "POST" and form.is_valid():
-        chosen = dict(sections=form.cleaned_data["sections"], document_ids=form.cleaned_data.get("documents") or [])
+
+    def send(data: dict[str, Any]) -> HttpResponse | None:
+        """Send through the exchange (None: done), or answer with the download or the damaged document."""
+        chosen = dict(sections=data["sections"], document_ids=data.get("documents") or [])
         try:
             if destination is not None:
                 handover.send_transition_file(pupil, organisation=request.tenant, sent_by=request.user, **chosen)
-            else:
-                bundle = handover.transition_bundle(
-                    pupil, organisation=request.tenant, exported_by=request.user, **chosen
-                )
-                return _download(bundle.content, bundle.filename, "application/zip")
-        except ValidationError as error:
-            form.add_service_errors(error)
+                return None
+            bundle = handover.transition_bundle(pupil, organisation=request.tenant, exported_by=request.user, **chosen)
         except DocumentIntegrityError:
             reason = (
                 "One of the chosen documents failed its integrity check, so nothing was sent. Send the file "
@@ -131,9 +131,8 @@ def send_transition_file(request: HttpRequest, pupil_id: int) -> HttpResponse:
             )
             back = reverse("ctf-transition-send", args=[pupil.pk])
             return _problem(request, "A chosen document is damaged", reason, status=409, back_url=back)
-        else:
-            messages.success(request, f"{pupil.first_name}'s transition file has been sent to {destination.name}.")
-            return redirect("transition:pupil", pupil.pk)
+        return _download(bundle.content, bundle.filename, "application/zip")
+
     if destination is not None:
         intro = f"The file goes to {destination.name} through the secure exchange; their SENCO imports it into their register."
         button = "Send the transition file"
@@ -151,7 +150,14 @@ def send_transition_file(request: HttpRequest, pupil_id: int) -> HttpResponse:
         "button": button,
         "back_url": reverse("transition:pupil", args=[pupil.pk]),
     }
-    return form_page(request, "send_core/form_page.html", context, form)
+    return act(
+        request,
+        form,
+        send,
+        success=lambda _: f"{pupil.first_name}'s transition file has been sent to {destination.name}.",
+        redirect_to=reverse("transition:pupil", args=[pupil.pk]),
+        page=lambda: form_page(request, "send_core/form_page.html", context, form),
+    )
 
 
 def _received(request: HttpRequest, envelope_id: int) -> Envelope:

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from send_platform.ui.acts import act
+from send_platform.ui.pages import form_page
 from send_platform.uploads import ALLOWED_DOCUMENT_TYPES, describe_size, limited_upload
 
 from . import links, selectors, services
@@ -153,35 +157,43 @@ def reply(request: HttpRequest, envelope_id: int) -> HttpResponse:
             "subject": f"{selectors.reveal_envelopes([item], organisation)[0].subject}: further information"[:200]
         },
     )
-    if request.method == "POST":
-        if getattr(request, "upload_refused", None):
-            form.add_error("document", f"{request.upload_refused}.")
-        if form.is_valid():
-            data = form.cleaned_data
-            documents = [(data["document_title"], data["document"])] if data.get("document") else []
-            try:
-                sent = services.send_envelope(
-                    sender=organisation,
-                    recipient=other,
-                    kind=EnvelopeKind.INFORMATION_REQUEST,
-                    subject=data["subject"],
-                    payload={"message": data["message"]},
-                    sent_by=request.user,
-                    documents=documents,
-                    reply_to=item,
-                )
-            except ValidationError as error:
-                for key, problems in error.message_dict.items():
-                    form.add_error(_FORM_FIELDS.get(key), problems)
-            else:
-                messages.success(request, f"Your information request went to {other.name}.")
-                return redirect("exchange-envelope", envelope_id=sent.pk)
-    return render(
+    if request.method == "POST" and getattr(request, "upload_refused", None):
+        form.add_error("document", f"{request.upload_refused}.")
+
+    def send(data: dict[str, Any]) -> Envelope:
+        documents = [(data["document_title"], data["document"])] if data.get("document") else []
+        try:
+            return services.send_envelope(
+                sender=organisation,
+                recipient=other,
+                kind=EnvelopeKind.INFORMATION_REQUEST,
+                subject=data["subject"],
+                payload={"message": data["message"]},
+                sent_by=request.user,
+                documents=documents,
+                reply_to=item,
+            )
+        except ValidationError as error:
+            raise _on_form(error) from error
+
+    return act(
         request,
-        TEMPLATES + "reply.html",
-        {"envelope": item, "other": other, "form": form},
-        status=400 if form.errors else 200,
+        form,
+        send,
+        success=f"Your information request went to {other.name}.",
+        redirect_to=lambda sent: reverse("exchange-envelope", kwargs={"envelope_id": sent.pk}),
+        page=lambda: form_page(
+            request, TEMPLATES + "reply.html", {"envelope": item, "other": other, "form": form}, form
+        ),
     )
+
+
+def _on_form(error: ValidationError) -> ValidationError:
+    """The exchange's reasons under the reply form's field names; any other reason goes above the form."""
+    named: dict[str, list[str]] = {}
+    for key, problems in error.message_dict.items():
+        named.setdefault(_FORM_FIELDS.get(key, NON_FIELD_ERRORS), []).extend(problems)
+    return ValidationError(named)
 
 
 @exchange_staff
