@@ -217,32 +217,40 @@ def group(request: HttpRequest, group_id: int) -> HttpResponse:
     item = _group(request, group_id)
     can_manage = permissions.can_manage_provision(request.roles)
     form = AddPupilForm(posted(request), pupils=_addable_pupils(item)) if can_manage else None
-    if request.method == "POST":
-        if form is None:
-            raise PermissionDenied("Only the SENCO or headteacher can change who is in a group.")
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            pupil = data.pop("pupil")
-            try:
-                provision_services.add_pupil_to_group(item, pupil, added_by=request.user, **data)
-            except ValidationError as error:
-                form.add_service_errors(error)
-            else:
-                messages.success(request, f"{pupil.display_name} has joined {item.name}.")
-                return redirect("provision:group", item.pk)
-    members = list(item.members.all())
-    # The page names each pupil with their measures: one row for the response, listing them.
-    record_children_shown(
-        request, [m.pupil_id for m in members], f"intervention group {item.name}", detail={"group_id": item.pk}
+    if request.method == "POST" and form is None:
+        raise PermissionDenied("Only the SENCO or headteacher can change who is in a group.")
+
+    def page() -> HttpResponse:
+        members = list(item.members.all())
+        # The page names each pupil with their measures: one row for the response, listing them.
+        record_children_shown(
+            request, [m.pupil_id for m in members], f"intervention group {item.name}", detail={"group_id": item.pk}
+        )
+        context = {
+            "group": item,
+            "members": members,
+            "sessions": recent_sessions(item),
+            "form": form,
+            "can_manage": can_manage,
+        }
+        return form_page(request, "provision/group.html", context, form)
+
+    def add_pupil(data: dict[str, Any]) -> Pupil:
+        data = dict(data)
+        pupil = data.pop("pupil")
+        provision_services.add_pupil_to_group(item, pupil, added_by=request.user, **data)
+        return pupil
+
+    if form is None:
+        return page()
+    return act(
+        request,
+        form,
+        add_pupil,
+        success=lambda pupil: f"{pupil.display_name} has joined {item.name}.",
+        redirect_to=reverse("provision:group", args=[item.pk]),
+        page=page,
     )
-    context = {
-        "group": item,
-        "members": members,
-        "sessions": recent_sessions(item),
-        "form": form,
-        "can_manage": can_manage,
-    }
-    return form_page(request, "provision/group.html", context, form)
 
 
 def _session_day(request: HttpRequest, group: ProvisionGroup) -> tuple[datetime.date, str]:

@@ -114,27 +114,22 @@ def cohort_destination(request: HttpRequest) -> HttpResponse:
     require_manage_transition(request.roles)
     cohort = list(Pupil.objects.filter(on_roll(today()), nc_year=NCYear.Y6).order_by("last_name", "legal_first_name"))
     form = CohortDestinationForm(posted(request), pupils=cohort)
-    if request.method == "POST" and form.is_valid():
-        chosen = form.cleaned_data["pupils"] or None
-        try:
-            count = services.record_cohort_destination(
-                recorded_by=request.user,
-                urn=form.cleaned_data["urn"],
-                name=form.cleaned_data["name"],
-                pupil_ids=chosen,
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, f"The destination school has been recorded for {count} pupils.")
-            return redirect("transition:board")
     context = {
         "form": form,
         "title": "Destination school for Year 6",
         "button": "Save destination",
         "back_url": reverse("transition:board"),
     }
-    return form_page(request, "send_core/form_page.html", context, form)
+    return act(
+        request,
+        form,
+        lambda data: services.record_cohort_destination(
+            recorded_by=request.user, urn=data["urn"], name=data["name"], pupil_ids=data["pupils"] or None
+        ),
+        success=lambda count: f"The destination school has been recorded for {count} pupils.",
+        redirect_to=reverse("transition:board"),
+        page=lambda: form_page(request, "send_core/form_page.html", context, form),
+    )
 
 
 @require_http_methods(["GET", "POST"])

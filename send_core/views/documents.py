@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 from send_platform.crypto import DocumentIntegrityError
+from send_platform.ui.acts import act
 from send_platform.ui.pages import form_page
 from send_platform.uploads import ALLOWED_DOCUMENT_TYPES, describe_size, document_max_bytes, limited_upload
 
@@ -49,22 +48,6 @@ def upload(request: HttpRequest, pupil_id: int) -> HttpResponse:
         form = DocumentForm(
             request.POST, request.FILES, refused=getattr(request, "upload_refused", None), limit_help=limit
         )
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                document_services.upload_document(
-                    pupil,
-                    uploaded_by=request.user,
-                    title=form.cleaned_data["title"],
-                    kind=form.cleaned_data["kind"],
-                    content=upload.chunks(),
-                    original_filename=upload.name,
-                )
-            except ValidationError as error:
-                form.add_service_errors(error)
-            else:
-                messages.success(request, "The document has been stored.")
-                return redirect("send_core:pupil-documents", pupil.pk)
     else:
         form = DocumentForm(limit_help=limit)
     context = {
@@ -76,7 +59,21 @@ def upload(request: HttpRequest, pupil_id: int) -> HttpResponse:
         "multipart": True,
         "back_url": reverse("send_core:pupil-documents", args=[pupil.pk]),
     }
-    return form_page(request, "send_core/form_page.html", context, form)
+    return act(
+        request,
+        form,
+        lambda data: document_services.upload_document(
+            pupil,
+            uploaded_by=request.user,
+            title=data["title"],
+            kind=data["kind"],
+            content=data["file"].chunks(),
+            original_filename=data["file"].name,
+        ),
+        success="The document has been stored.",
+        redirect_to=reverse("send_core:pupil-documents", args=[pupil.pk]),
+        page=lambda: form_page(request, "send_core/form_page.html", context, form),
+    )
 
 
 @require_GET

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from send_platform.ui.acts import act
 from send_platform.ui.pages import errors_page, form_page, posted
 
 from .. import permissions
@@ -113,18 +114,17 @@ def edit(request: HttpRequest, review_id: int) -> HttpResponse:
     permissions.require_record_review(request.user, request.roles, pupil)
     record_view_on_get(request, pupil, "review")
     form = ReviewForm(posted(request), outcomes=item.plan.outcomes.all(), review=item, version=version_of(item))
-    if request.method == "POST" and form.is_valid():
-        arguments = form.service_arguments()
-        try:
-            seen = form.cleaned_data.get("seen_version")
-            review_services.update_review(item, changed_by=request.user, seen_version=seen, **arguments)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, "The review has been saved.")
-            return redirect("send_core:review", item.pk)
     back = reverse("send_core:review", args=[item.pk])
-    return _review_form_page(request, form, item.plan, pupil, "Change the review", "Save review", back)
+    return act(
+        request,
+        form,
+        lambda data: review_services.update_review(
+            item, changed_by=request.user, seen_version=data.get("seen_version"), **form.service_arguments()
+        ),
+        success="The review has been saved.",
+        redirect_to=back,
+        page=lambda: _review_form_page(request, form, item.plan, pupil, "Change the review", "Save review", back),
+    )
 
 
 @require_POST

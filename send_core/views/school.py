@@ -69,18 +69,16 @@ def assign_staff(request: HttpRequest, class_id: int) -> HttpResponse:
     permissions.require_edit_pupil_details(request.roles)
     school_class = get_object_or_404(SchoolClass, pk=class_id)
     form = _staff_form(request, school_class, request.POST)
-    if form.is_valid():
-        user = form.cleaned_data["user"]
-        try:
-            pupil_services.assign_class_staff(
-                school_class, user=user, assigned_by=request.user, role=form.cleaned_data["role"]
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, f"{user} now works with {school_class.name}.")
-            return redirect("send_core:classes")
-    return form_page(request, CLASSES_TEMPLATE, _classes_context(request, bound=form), form)
+    return act(
+        request,
+        form,
+        lambda data: pupil_services.assign_class_staff(
+            school_class, user=data["user"], assigned_by=request.user, role=data["role"]
+        ),
+        success=lambda _: f"{form.cleaned_data['user']} now works with {school_class.name}.",
+        redirect_to=reverse("send_core:classes"),
+        page=lambda: form_page(request, CLASSES_TEMPLATE, _classes_context(request, bound=form), form),
+    )
 
 
 @require_POST
