@@ -89,7 +89,12 @@ class Exchange(Protocol):
         """The payload and documents, for the sender or recipient only; audited on both sides."""
 
     def received(self, organisation: Any, *, kinds: Sequence[str], open_only: bool = False) -> list[Message]:
-        """Messages of these kinds sent to the organisation, newest first (no contents); `open_only`: not yet acknowledged."""
+        """Messages of these kinds sent to the organisation, newest first (no contents); `open_only`: not yet acknowledged.
+
+        A read: nothing is marked delivered (`deliver` is the act that does)."""
+
+    def deliver(self, organisation: Any) -> int:
+        """Mark everything sent to the organisation and not yet delivered as delivered; how many."""
 
     def thread(self, message_id: int, *, organisation: Any, user: Any = None) -> list[Message]:
         """Every message in the thread of `message_id`, oldest first, if the organisation is a party."""

@@ -96,11 +96,13 @@ class EnvelopeExchange:
         )
 
     def received(self, organisation: Any, *, kinds: Sequence[str], open_only: bool = False) -> list[Message]:
-        services.deliver_inbox(organisation)
         envelopes = selectors.inbox(organisation).filter(kind__in=list(kinds))
         if open_only:
             envelopes = envelopes.filter(state__in=list(OPEN_STATES))
         return [describe(envelope) for envelope in selectors.reveal_envelopes(envelopes, organisation)]
+
+    def deliver(self, organisation: Any) -> int:
+        return services.deliver_inbox(organisation)
 
     def thread(self, message_id: int, *, organisation: Any, user: Any = None) -> list[Message]:
         thread = selectors.thread_of(self._envelope(organisation, message_id, user))

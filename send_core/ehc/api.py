@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from send_core.services.base import AuditAction, audit, today
 
-from . import selectors
+from .casework import selectors
 from .models import EhcCase, EhcRequest
 from .permissions import require_casework, require_school_ehc
 

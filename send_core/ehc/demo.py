@@ -26,8 +26,10 @@ from send_core.services.agencies import record_consent
 from tenants.demo import DEMO_EMAIL_DOMAIN
 from tenants.models import Organisation, User
 
-from . import services
+from .casework import plans as casework_plans
+from .casework import services as casework
 from .models import EhcCase, EhcPlan, EhcPlanStatus, EhcRequest
+from .requests import services as school_requests
 
 logger = logging.getLogger(__name__)
 
@@ -89,8 +91,8 @@ def seed_demo_ehc(organisations: dict[str, Organisation]) -> None:
     opened = [request for slug, request in requests if slug != "millbrook"]  # Millbrook's waits in the inbox
     for index, request in enumerate(opened):
         with tenant_context(la):
-            case = services.open_ehc_request(request.envelope_id, opened_by=caseworker)
-            services.allocate_case(case, caseworker=caseworker, allocated_by=manager)
+            case = casework.open_ehc_request(request.envelope_id, opened_by=caseworker)
+            casework.allocate_case(case, caseworker=caseworker, allocated_by=manager)
             # As if the request had come in weeks ago, so the clock shows dates due and passed.
             story = index % 3
             received = today - datetime.timedelta(days=(38, 45, 100)[story])
@@ -98,7 +100,7 @@ def seed_demo_ehc(organisations: dict[str, Organisation]) -> None:
             case.refresh_from_db()
             if story == 1:
                 continue  # the decision is overdue
-            services.decide_whether_to_assess(
+            casework.decide_whether_to_assess(
                 case,
                 decided_by=caseworker,
                 agree=True,
@@ -109,7 +111,7 @@ def seed_demo_ehc(organisations: dict[str, Organisation]) -> None:
                 ("educational_psychology", "Westmere EP service"),
                 ("health", "Community paediatrics"),
             ):
-                services.request_advice(
+                casework.request_advice(
                     case,
                     requested_by=caseworker,
                     source=source,
@@ -118,8 +120,8 @@ def seed_demo_ehc(organisations: dict[str, Organisation]) -> None:
                 )
             if story == 2:
                 school = Organisation.objects.get(pk=case.school_id)
-                services.save_plan_draft(case, written_by=caseworker, sections=_case_sections(case, school))
-                services.issue_draft_plan(case, issued_by=caseworker)
+                casework_plans.save_plan_draft(case, written_by=caseworker, sections=_case_sections(case, school))
+                casework_plans.issue_draft_plan(case, issued_by=caseworker)
                 logger.info("Demo draft plan issued for case %s", case.reference)
 
 
@@ -143,7 +145,7 @@ def _plans_for_ehc_pupils(school: Organisation, la: Organisation, today: datetim
             if EhcCase.objects.filter(school_id=school.pk, school_pupil_id=pupil.pk).exists():
                 continue
             case = EhcCase.objects.create(
-                reference=services._next_reference(entry.started_on.year),
+                reference=casework.next_reference(entry.started_on.year),
                 school_id=school.pk,
                 school_name=school.name,
                 school_pupil_id=pupil.pk,
@@ -176,6 +178,8 @@ def _send_request(school: Organisation, senco: User, today: datetime.date) -> Eh
         return None
     pupil = review.pupil
     try:
+        # Started first: a pupil whose request has gone already is refused here, before anything is recorded.
+        request = school_requests.start_ehc_request(pupil, started_by=senco)
         with transaction.atomic():
             parent = pupil.parents.filter(parental_responsibility=True).first()
             record_consent(pupil, scope=ConsentScope.SHARE_WITH_LA, given_by=parent, recorded_by=senco, given_on=today)
@@ -189,7 +193,6 @@ def _send_request(school: Organisation, senco: User, today: datetime.date) -> Eh
                     report_received_on=review.held_on - datetime.timedelta(days=60),
                     notes="Consultation with the educational psychologist; report received.",
                 )
-            request = services.start_ehc_request(pupil, started_by=senco)
             request.reason = (
                 "Three cycles of assess, plan, do, review at SEN Support with targeted provision; progress remains "
                 "well below that of peers and the gap is widening. The review agreed to ask for an assessment."
@@ -197,7 +200,7 @@ def _send_request(school: Organisation, senco: User, today: datetime.date) -> Eh
             request.parent_views = request.parent_views or "We are worried that the gap is growing and want more help."
             request.child_views = request.child_views or "Reading is hard. I like it when an adult helps me."
             request.save()
-            return services.submit_ehc_request(request, submitted_by=senco)
+        return school_requests.submit_ehc_request(request, submitted_by=senco)
     except (ValidationError, AttributeError) as error:
         logger.warning("Demo EHC request for %s not sent: %s", school.slug, error)
         return None

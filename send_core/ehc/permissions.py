@@ -7,8 +7,11 @@ only an SEN manager allocates them.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 
+from send_core.permissions import acting_roles
 from tenants.roles import Role
 
 SCHOOL_EHC_ROLES = frozenset({Role.SENCO, Role.HEADTEACHER})
@@ -37,3 +40,17 @@ def require_casework(roles: frozenset[str]) -> None:
 def require_allocator(roles: frozenset[str]) -> None:
     if not roles & ALLOCATORS:
         raise PermissionDenied("Only an SEN manager allocates cases to caseworkers.")
+
+
+def school_roles(user: Any) -> frozenset[str]:
+    """The person's roles here, refused unless they work on the school's requests."""
+    roles = acting_roles(user)
+    require_school_ehc(roles)
+    return roles
+
+
+def casework_roles(user: Any) -> frozenset[str]:
+    """The person's roles here, refused unless they work the LA's cases."""
+    roles = acting_roles(user)
+    require_casework(roles)
+    return roles

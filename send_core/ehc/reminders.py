@@ -30,8 +30,10 @@ from send_core.services.base import long_date, today
 from tenants.models import Membership, User
 from tenants.roles import Role
 
-from . import reviews, selectors, transfers
+from . import reviews, transfers
+from .casework import selectors as casework
 from .models import AnnualReview, AnnualReviewStatus, EhcPlan, EhcPlanStatus, Reminder, ReminderDelivery
+from .requests import selectors as school
 
 logger = logging.getLogger(__name__)
 
@@ -83,9 +85,9 @@ def _la_items(organisation, on: datetime.date) -> list[DueItem]:
         return (case.caseworker_id,) if case.caseworker_id in current else managers
 
     items = []
-    for case in selectors.open_cases():
+    for case in casework.open_cases():
         owners = owners_of(case)
-        for milestone in selectors.case_timeline(case, today=on):
+        for milestone in casework.case_timeline(case, today=on):
             if milestone.state not in {"overdue", "due_soon", "upcoming"} or milestone.due is None:
                 continue
             items.append(
@@ -101,7 +103,7 @@ def _la_items(organisation, on: datetime.date) -> list[DueItem]:
                     f"/casework/cases/{case.pk}/",
                 )
             )
-    for row in selectors.plan_deadlines(today=on):
+    for row in casework.plan_deadlines(today=on):
         case, milestone = row.case, row.milestone
         items.append(
             DueItem(
@@ -134,7 +136,7 @@ def _school_items(organisation, on: datetime.date) -> list[DueItem]:
         )
 
     # Reminders go a week ahead at most, so only reviews due within 7 days (or overdue) matter.
-    for row in selectors.annual_reviews_due(on=on, within_days=max(LEAD_DAYS)):
+    for row in school.annual_reviews_due(on=on, within_days=max(LEAD_DAYS)):
         whom, initials, link = who(row.pupil)
         items.append(
             DueItem(
@@ -149,7 +151,7 @@ def _school_items(organisation, on: datetime.date) -> list[DueItem]:
                 link,
             )
         )
-    last_year = selectors.school_last_year(current_organisation())
+    last_year = transfers.school_last_year(current_organisation())
     for pupil in Pupil.objects.filter(pk__in=pupil_ids, leaving_date__isnull=True):
         transfer = transfers.phase_transfer_due(pupil.nc_year, on, last_year=last_year)
         if transfer and transfer >= on - datetime.timedelta(days=1):
@@ -319,3 +321,8 @@ def _email(user: User, organisation, reminder: Reminder) -> None:
 
 def reminders_for(user) -> list[Reminder]:
     return list(Reminder.objects.filter(user_id=user.pk, read_at__isnull=True).order_by("due_on", "id")[:200])
+
+
+def dismiss_reminder(user, reminder_id: int) -> None:
+    """The person has dealt with the reminder: it leaves their list (another's reminder is left alone)."""
+    Reminder.objects.filter(pk=reminder_id, user_id=user.pk, read_at__isnull=True).update(read_at=timezone.now())

@@ -16,6 +16,7 @@ before 15 February of the calendar year of the move in any other case.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from .clock import academic_year_end
 
@@ -72,3 +73,15 @@ def phase_transfer_due(nc_year: str, on: datetime.date, *, last_year: str) -> da
     if not moves_phase(nc_year, last_year):
         return None
     return transfer_deadline(last_year or nc_year, academic_year_end(on))
+
+
+def school_last_year(organisation: Any) -> str:
+    """The school's last year group (from its recorded range, else its phase); "" when unknown."""
+    if organisation is None:
+        return ""
+    span = year_range(
+        getattr(organisation, "phase", ""),
+        getattr(organisation, "first_year_group", ""),
+        getattr(organisation, "last_year_group", ""),
+    )
+    return span[1] if span else ""

@@ -18,8 +18,12 @@ from django.utils import timezone
 from integrations.ctf import handover
 from integrations.exchange import links
 from integrations.exchange.models import EnvelopeDocument
-from send_core.ehc import services as ehc_services
+from send_core.ehc.casework import annual_reviews as ehc_review_acts
+from send_core.ehc.casework import plans as ehc_plan_acts
+from send_core.ehc.casework import services as ehc_case_acts
 from send_core.ehc.models import EhcPlan, EhcPlanStatus, Reminder
+from send_core.ehc.requests import annual_reviews as ehc_school_reviews
+from send_core.ehc.requests import services as ehc_services
 from send_core.models import ConsentScope, PlanProvision, ReviewStatus
 from send_core.services.documents import upload_document
 from send_core.transition.models import TransitionGrant
@@ -245,13 +249,13 @@ def build_scene() -> Scene:
             section_f="Provision",
             local_authority_name=la.name,
         )
-        review = ehc_services.plan_annual_review(
+        review = ehc_school_reviews.plan_annual_review(
             ehc_pupil,
             planned_by=senco,
             meeting_on=today - datetime.timedelta(days=3),
             invitations_sent_on=today - datetime.timedelta(days=20),
         )
-        ehc_services.record_annual_review(
+        ehc_school_reviews.record_annual_review(
             review,
             recorded_by=senco,
             participants="Parent, SENCO, class teacher",
@@ -260,7 +264,7 @@ def build_scene() -> Scene:
             progress="Reading age up 9 months in a year.",
             recommendation="maintain",
         )
-        review = ehc_services.send_annual_review(review, sent_by=senco)
+        review = ehc_school_reviews.send_annual_review(review, sent_by=senco)
         reminder = Reminder.objects.create(
             user=senco,
             object_type="annual_review",
@@ -296,16 +300,16 @@ def build_scene() -> Scene:
     caseworker, manager = people["la"]["caseworker"], people["la"]["sen_manager"]
 
     def casework():
-        case = ehc_services.open_ehc_request(ids["request_envelope"], opened_by=caseworker)
-        ehc_services.allocate_case(case, caseworker=caseworker, allocated_by=manager)
-        ehc_services.decide_whether_to_assess(
+        case = ehc_case_acts.open_ehc_request(ids["request_envelope"], opened_by=caseworker)
+        ehc_case_acts.allocate_case(case, caseworker=caseworker, allocated_by=manager)
+        ehc_case_acts.decide_whether_to_assess(
             case, decided_by=caseworker, agree=True, reasons="Needs beyond SEN Support.", on=today
         )
-        advice = ehc_services.request_advice(
+        advice = ehc_case_acts.request_advice(
             case, requested_by=caseworker, source="educational_psychology", requested_from="EP service", on=today
         )
-        plan = ehc_services.save_plan_draft(case, written_by=caseworker, sections={"a": "Views", "f": "Provision"})
-        received = ehc_services.receive_annual_review(ids["annual_review_envelope"], received_by=caseworker)
+        plan = ehc_plan_acts.save_plan_draft(case, written_by=caseworker, sections={"a": "Views", "f": "Provision"})
+        received = ehc_review_acts.receive_annual_review(ids["annual_review_envelope"], received_by=caseworker)
         reminder = Reminder.objects.create(
             user=caseworker,
             object_type="case",

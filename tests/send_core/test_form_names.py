@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from send_core.ehc.forms import FamilyRequestForm
+from send_core.ehc.casework.forms import FamilyRequestForm
 from send_core.transition.forms import DestinationForm
 
 RLO = "\u202e"

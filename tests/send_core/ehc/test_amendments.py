@@ -12,7 +12,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from send_core.ehc import services
+from send_core.ehc.casework import annual_reviews as review_acts
+from send_core.ehc.casework import selectors as case_reads
 from send_core.ehc.models import CaseAnnualReview, EhcPlan
 
 from .test_casework import make_case
@@ -42,12 +43,12 @@ def test_a_decision_to_amend_must_carry_the_proposed_amendments(in_schema, la, p
     with in_schema(la):
         review = review_of_a_plan(today - datetime.timedelta(days=30))
         with pytest.raises(ValidationError) as refused:
-            services.decide_annual_review(review, decided_by=people.caseworker, decision="amend", reasons="Agreed.")
+            review_acts.decide_annual_review(review, decided_by=people.caseworker, decision="amend", reasons="Agreed.")
         assert "proposed amendments" in refused.value.message_dict["proposed_amendments"][0]
         review.refresh_from_db()
         assert review.decision == "" and review.amendment_notice_on is None
         notice = today - datetime.timedelta(days=20)
-        services.decide_annual_review(
+        review_acts.decide_annual_review(
             review,
             decided_by=people.caseworker,
             decision="amend",
@@ -64,11 +65,11 @@ def test_maintaining_a_plan_needs_no_proposed_amendments(in_schema, la, people):
     today = timezone.localdate()
     with in_schema(la):
         review = review_of_a_plan(today - datetime.timedelta(days=10))
-        services.decide_annual_review(review, decided_by=people.caseworker, decision="maintain", reasons="Working.")
+        review_acts.decide_annual_review(review, decided_by=people.caseworker, decision="maintain", reasons="Working.")
         review.refresh_from_db()
         assert review.amendment_notice_on is None
         with pytest.raises(ValidationError, match="follows a decision to amend"):
-            services.issue_amended_plan(review, issued_by=people.caseworker, sections=SECTIONS)
+            review_acts.issue_amended_plan(review, issued_by=people.caseworker, sections=SECTIONS)
 
 
 def test_no_amended_plan_without_a_served_notice(in_schema, la, people):
@@ -80,7 +81,7 @@ def test_no_amended_plan_without_a_served_notice(in_schema, la, people):
             decision="amend", decided_on=today - datetime.timedelta(days=30)
         )
         with pytest.raises(ValidationError, match="Serve the notice of proposed amendments first"):
-            services.issue_amended_plan(review, issued_by=people.caseworker, sections=SECTIONS)
+            review_acts.issue_amended_plan(review, issued_by=people.caseworker, sections=SECTIONS)
         assert not EhcPlan.objects.filter(amended=True).exists()
 
 
@@ -89,7 +90,7 @@ def test_the_amended_plan_waits_for_the_familys_15_days(in_schema, la, people):
     notice = today - datetime.timedelta(days=14)  # today is the 15th and last day of the family's period
     with in_schema(la):
         review = review_of_a_plan(today - datetime.timedelta(days=20))
-        services.decide_annual_review(
+        review_acts.decide_annual_review(
             review,
             decided_by=people.caseworker,
             decision="amend",
@@ -98,13 +99,13 @@ def test_the_amended_plan_waits_for_the_familys_15_days(in_schema, la, people):
             on=notice,
         )
         with pytest.raises(ValidationError) as refused:
-            services.issue_amended_plan(review, issued_by=people.caseworker, sections=SECTIONS)
+            review_acts.issue_amended_plan(review, issued_by=people.caseworker, sections=SECTIONS)
         assert "to comment on the proposed amendments" in refused.value.message_dict["on"][0]
         assert not EhcPlan.objects.filter(amended=True).exists()
     with in_schema(la):
         # One day later in the story: served 15 days ago, so the plan may issue today (day N + 15).
         CaseAnnualReview.objects.filter(pk=review.pk).update(amendment_notice_on=today - datetime.timedelta(days=15))
-        plan = services.issue_amended_plan(review, issued_by=people.caseworker, sections=SECTIONS)
+        plan = review_acts.issue_amended_plan(review, issued_by=people.caseworker, sections=SECTIONS)
         assert plan.amended and plan.version == 2
         # Amending is not making: the plan keeps the day it was made.
         assert plan.plan_made_on == datetime.date(2024, 5, 20)
@@ -115,7 +116,7 @@ def test_the_amended_plan_is_due_8_weeks_after_the_notice(in_schema, la, people)
     notice = today - datetime.timedelta(days=3)
     with in_schema(la):
         review = review_of_a_plan(today - datetime.timedelta(days=10))
-        services.decide_annual_review(
+        review_acts.decide_annual_review(
             review,
             decided_by=people.caseworker,
             decision="amend",
@@ -123,7 +124,7 @@ def test_the_amended_plan_is_due_8_weeks_after_the_notice(in_schema, la, people)
             proposed_amendments="Section F.",
             on=notice,
         )
-        rows = [row for row in services.selectors.plan_deadlines(today=today) if row.milestone.key == "amended_plan"]
+        rows = [row for row in case_reads.plan_deadlines(today=today) if row.milestone.key == "amended_plan"]
         assert [row.milestone.due for row in rows] == [notice + datetime.timedelta(days=56)]
 
 
@@ -133,7 +134,7 @@ def test_the_la_review_page_shows_the_familys_period_and_other_organisations_see
     # Served Friday 1 May 2026: 15 days to Friday 15 May; the plan may issue from 16 May, due Friday 26 June.
     with in_schema(la):
         review = review_of_a_plan(datetime.date(2026, 4, 20))
-        services.decide_annual_review(
+        review_acts.decide_annual_review(
             review,
             decided_by=people.caseworker,
             decision="amend",

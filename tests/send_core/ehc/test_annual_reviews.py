@@ -8,8 +8,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from send_core.ehc import reviews, services
+from send_core.ehc import reviews
+from send_core.ehc.casework import annual_reviews as review_acts
+from send_core.ehc.casework import selectors as case_reads
 from send_core.ehc.models import AnnualReviewStatus, CaseAnnualReview, EhcCase, EhcPlan, EhcPlanStatus
+from send_core.ehc.requests import annual_reviews as school_review_acts
+from send_core.ehc.requests import selectors as school_reads
 
 from .conftest import make_ready_pupil
 
@@ -36,20 +40,20 @@ def test_invitations_need_two_weeks_notice(in_schema, school_a, people):
     with in_schema(school_a):
         pupil = pupil_with_plan()
         with pytest.raises(ValidationError) as refused:
-            services.plan_annual_review(
+            school_review_acts.plan_annual_review(
                 pupil,
                 planned_by=people.senco,
                 meeting_on=today + datetime.timedelta(days=10),
                 invitations_sent_on=today,
             )
         assert "at least two weeks before the meeting" in refused.value.message_dict["invitations_sent_on"][0]
-        review = services.plan_annual_review(
+        review = school_review_acts.plan_annual_review(
             pupil, planned_by=people.senco, meeting_on=today + datetime.timedelta(days=14), invitations_sent_on=today
         )
         plan = EhcPlan.objects.get(pupil=pupil)
         assert review.due_by == reviews.annual_review_due(plan.issued_on)
         # The next review is due a year after this one.
-        assert services.selectors.next_annual_review_due(pupil) == reviews.annual_review_due(review.meeting_on)
+        assert school_reads.next_annual_review_due(pupil) == reviews.annual_review_due(review.meeting_on)
 
 
 @pytest.mark.parametrize("nc_year", ["5", "6"])
@@ -58,14 +62,14 @@ def test_year_5_and_6_reviews_must_invite_the_secondary_senco(in_schema, school_
     with in_schema(school_a):
         pupil = pupil_with_plan(nc_year)
         with pytest.raises(ValidationError) as refused:
-            services.plan_annual_review(
+            school_review_acts.plan_annual_review(
                 pupil,
                 planned_by=people.senco,
                 meeting_on=today + datetime.timedelta(days=20),
                 invitations_sent_on=today,
             )
         assert "secondary school's SENCO" in refused.value.message_dict["secondary_senco_invited"][0]
-        review = services.plan_annual_review(
+        review = school_review_acts.plan_annual_review(
             pupil,
             planned_by=people.senco,
             meeting_on=today + datetime.timedelta(days=20),
@@ -81,15 +85,15 @@ def test_a_review_goes_to_the_la_is_decided_and_the_decision_comes_back(
     today = timezone.localdate()
     with in_schema(school_a):
         pupil = pupil_with_plan()
-        review = services.plan_annual_review(
+        review = school_review_acts.plan_annual_review(
             pupil,
             planned_by=people.senco,
             meeting_on=today - datetime.timedelta(days=3),
             invitations_sent_on=today - datetime.timedelta(days=20),
         )
         with pytest.raises(ValidationError):
-            services.send_annual_review(review, sent_by=people.senco)  # not recorded yet
-        services.record_annual_review(
+            school_review_acts.send_annual_review(review, sent_by=people.senco)  # not recorded yet
+        school_review_acts.record_annual_review(
             review,
             recorded_by=people.senco,
             participants="Parent, SENCO, class teacher",
@@ -99,17 +103,17 @@ def test_a_review_goes_to_the_la_is_decided_and_the_decision_comes_back(
             recommendation="amend",
             recommended_changes="Section F: reduce 1:1 to three times a week.",
         )
-        review = services.send_annual_review(review, sent_by=people.senco)
+        review = school_review_acts.send_annual_review(review, sent_by=people.senco)
         assert review.status == AnnualReviewStatus.SENT
 
     with in_schema(la):
-        received = services.receive_annual_review(review.envelope_id, received_by=people.caseworker)
+        received = review_acts.receive_annual_review(review.envelope_id, received_by=people.caseworker)
         # No case for this child yet: one is made, marked as a plan already issued.
         case = EhcCase.objects.get()
         assert case.status == "plan_issued" and case.received_on is None
         assert received.school_recommendation == "amend"
-        assert services.receive_annual_review(review.envelope_id, received_by=people.caseworker).pk == received.pk
-        services.decide_annual_review(
+        assert review_acts.receive_annual_review(review.envelope_id, received_by=people.caseworker).pk == received.pk
+        review_acts.decide_annual_review(
             received,
             decided_by=people.caseworker,
             decision="amend",
@@ -119,7 +123,7 @@ def test_a_review_goes_to_the_la_is_decided_and_the_decision_comes_back(
         assert CaseAnnualReview.objects.get().decided_on == today
 
     with in_schema(school_a):
-        assert services.take_in_annual_review_decision(review, user=people.senco)
+        assert school_review_acts.take_in_annual_review_decision(review, user=people.senco)
         review.refresh_from_db()
         assert (review.status, review.la_decision, review.la_reasons) == ("decided", "amend", "Agreed with the school.")
         # The proposed amendments came with the decision (Reg 22(2)), and the school sees them.
@@ -131,20 +135,20 @@ def test_a_review_goes_to_the_la_is_decided_and_the_decision_comes_back(
     refused = client_for(people.senco_b, school_b).get(f"/annual-reviews/{review.pk}/")
     assert refused.status_code == 404 and "three 1:1 sessions" not in refused.content.decode()
     with in_schema(school_a):
-        assert not services.take_in_annual_review_decision(review, user=people.senco)
+        assert not school_review_acts.take_in_annual_review_decision(review, user=people.senco)
 
 
 def test_after_a_decision_to_amend_the_amended_plan_reaches_the_school(in_schema, school_a, la, people, client_for):
     today = timezone.localdate()
     with in_schema(school_a):
         pupil = pupil_with_plan()
-        review = services.plan_annual_review(
+        review = school_review_acts.plan_annual_review(
             pupil,
             planned_by=people.senco,
             meeting_on=today - datetime.timedelta(days=20),
             invitations_sent_on=today - datetime.timedelta(days=40),
         )
-        services.record_annual_review(
+        school_review_acts.record_annual_review(
             review,
             recorded_by=people.senco,
             participants="",
@@ -154,9 +158,9 @@ def test_after_a_decision_to_amend_the_amended_plan_reaches_the_school(in_schema
             recommendation="amend",
             recommended_changes="Section F: fewer sessions.",
         )
-        review = services.send_annual_review(review, sent_by=people.senco)
+        review = school_review_acts.send_annual_review(review, sent_by=people.senco)
     with in_schema(la):
-        received = services.receive_annual_review(review.envelope_id, received_by=people.caseworker)
+        received = review_acts.receive_annual_review(review.envelope_id, received_by=people.caseworker)
     client = client_for(people.caseworker, la)
     page = f"/casework/annual-reviews/{received.pk}/"
     # The decision to amend goes with the proposed amendments (Reg 22(2)); 17 days ago, so the family's
@@ -167,7 +171,7 @@ def test_after_a_decision_to_amend_the_amended_plan_reaches_the_school(in_schema
     decision["proposed_amendments"] = "Section F: three sessions a week."
     assert client.post(page, decision).status_code == 302
     with in_schema(la):
-        due = [row for row in services.selectors.plan_deadlines(today=today) if row.milestone.key == "amended_plan"]
+        due = [row for row in case_reads.plan_deadlines(today=today) if row.milestone.key == "amended_plan"]
         assert due[0].milestone.due == notice + datetime.timedelta(weeks=8)
     refused = client.post(
         page, {"section_a": "Views", "section_b": "", "section_e": "x", "section_f": "x", "section_i": "x"}
@@ -177,12 +181,10 @@ def test_after_a_decision_to_amend_the_amended_plan_reaches_the_school(in_schema
     sections["section_f"] = "Three sessions a week of structured literacy."
     assert client.post(page, sections).status_code == 302
     with in_schema(la):
-        assert not [
-            row for row in services.selectors.plan_deadlines(today=today) if row.milestone.key == "amended_plan"
-        ]
+        assert not [row for row in case_reads.plan_deadlines(today=today) if row.milestone.key == "amended_plan"]
     with in_schema(school_a):
-        services.take_in_annual_review_decision(review, user=people.senco)
-        current = services.selectors.current_ehc_plan(pupil)
+        school_review_acts.take_in_annual_review_decision(review, user=people.senco)
+        current = school_reads.current_ehc_plan(pupil)
         assert current.section_f == "Three sessions a week of structured literacy."
         assert EhcPlan.objects.filter(pupil=pupil, status="superseded").count() == 1
 
@@ -197,8 +199,8 @@ def test_phase_transfers_are_due_by_15_february_for_year_6(in_schema, la):
         make_case(
             datetime.date(2024, 1, 5), 2, status="plan_issued", date_of_birth=datetime.date(2018, 5, 17)
         )  # Year 4
-        rows = [row for row in services.selectors.plan_deadlines(today=on) if row.milestone.key == "phase_transfer"]
+        rows = [row for row in case_reads.plan_deadlines(today=on) if row.milestone.key == "phase_transfer"]
         assert [(row.case.pk, row.milestone.due) for row in rows] == [(case.pk, datetime.date(2027, 2, 15))]
         # Once the amended plan is issued this school year, it is done.
         EhcPlan.objects.create(case=case, status="final", version=2, issued_on=datetime.date(2026, 10, 1))
-        assert not [row for row in services.selectors.plan_deadlines(today=on) if row.milestone.key == "phase_transfer"]
+        assert not [row for row in case_reads.plan_deadlines(today=on) if row.milestone.key == "phase_transfer"]

@@ -8,8 +8,11 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from send_core.ehc import reminders, selectors, services
+from send_core.ehc import reminders
+from send_core.ehc.casework import selectors as case_reads
+from send_core.ehc.casework import services as case_acts
 from send_core.ehc.models import ClockException, EhcCase, EhcRequest, Reminder
+from send_core.ehc.requests import selectors as school_reads
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +43,7 @@ def test_the_timeline_shows_statutory_and_moved_dates(in_schema, la, people):
             ends_on=datetime.date(2026, 4, 30),
             notes="Away",
         )
-        timeline = {m.key: m for m in selectors.case_timeline(selectors.get_case(case.pk), today=today)}
+        timeline = {m.key: m for m in case_reads.case_timeline(case_reads.get_case(case.pk), today=today)}
     assert timeline["decision"].state == "done" and timeline["decision"].due == datetime.date(2026, 3, 16)
     assert timeline["final_plan"].statutory == datetime.date(2026, 6, 22)
     assert timeline["final_plan"].due == datetime.date(2026, 7, 22)
@@ -52,16 +55,16 @@ def test_a_late_decision_shows_as_late_and_a_missed_one_as_overdue(in_schema, la
         late = make_case(datetime.date(2026, 2, 2), 1, decision_on=datetime.date(2026, 3, 20), status="assessing")
         missed = make_case(datetime.date(2026, 2, 2), 2)
         on = datetime.date(2026, 3, 20)
-        assert {m.key: m.state for m in selectors.case_timeline(late, today=on)}["decision"] == "late"
-        assert {m.key: m.state for m in selectors.case_timeline(missed, today=on)}["decision"] == "overdue"
-        assert [row.case.pk for row in selectors.overdue(today=on)] == [missed.pk]
+        assert {m.key: m.state for m in case_reads.case_timeline(late, today=on)}["decision"] == "late"
+        assert {m.key: m.state for m in case_reads.case_timeline(missed, today=on)}["decision"] == "overdue"
+        assert [row.case.pk for row in case_reads.overdue(today=on)] == [missed.pk]
 
 
 def test_recording_an_exception_moves_the_deadlines_and_needs_its_story(in_schema, la, people):
     with in_schema(la):
         case = make_case(datetime.date(2026, 2, 2))
         with pytest.raises(Exception):
-            services.record_clock_exception(
+            case_acts.record_clock_exception(
                 case,
                 recorded_by=people.caseworker,
                 reason="personal_circumstances",
@@ -69,7 +72,7 @@ def test_recording_an_exception_moves_the_deadlines_and_needs_its_story(in_schem
                 ends_on=datetime.date(2026, 2, 16),
                 notes="",
             )
-        services.record_clock_exception(
+        case_acts.record_clock_exception(
             case,
             recorded_by=people.caseworker,
             reason="personal_circumstances",
@@ -78,7 +81,7 @@ def test_recording_an_exception_moves_the_deadlines_and_needs_its_story(in_schem
             affects_decision=True,
             notes="Bereavement",
         )
-        deadlines = {d.key: d for d in selectors.case_deadlines(selectors.get_case(case.pk))}
+        deadlines = {d.key: d for d in case_reads.case_deadlines(case_reads.get_case(case.pk))}
     assert deadlines["decision"].due == datetime.date(2026, 3, 23)
     assert deadlines["final_plan"].due == datetime.date(2026, 6, 29)
 
@@ -93,11 +96,11 @@ def test_deadlines_this_week_and_caseload(in_schema, la, people, django_assert_m
                 caseworker=people.caseworker if n % 2 else None,
             )
         with django_assert_max_num_queries(6):
-            week = selectors.deadlines_between(on, on + datetime.timedelta(days=6), today=on)
+            week = case_reads.deadlines_between(on, on + datetime.timedelta(days=6), today=on)
         assert len(week) == 20 and all(row.milestone.key == "decision" for row in week)
         assert week == sorted(week, key=lambda row: (row.milestone.due, row.case.reference))
         with django_assert_max_num_queries(6):
-            load = selectors.caseload(today=on)
+            load = case_reads.caseload(today=on)
         assert load[0].caseworker is None and len(load[0].open_cases) == 10
         assert load[1].caseworker.pk == people.caseworker.pk and load[1].due_this_week == 10
 
@@ -118,7 +121,7 @@ def test_timeliness_by_month(in_schema, la):
             final_issued_on=datetime.date(2026, 1, 15),
             status="plan_issued",
         )  # final due 19 January 2026: on time
-        rows = selectors.la_timeliness_by_month(
+        rows = case_reads.la_timeliness_by_month(
             start=datetime.date(2026, 1, 1), end=datetime.date(2026, 2, 28), today=datetime.date(2026, 3, 1)
         )
     by_month = {row["month"]: row for row in rows}
@@ -137,7 +140,7 @@ def test_school_request_figures(in_schema, school_a, people):
         EhcRequest.objects.create(pupil=pupil, status="assessing", submitted_on=datetime.date(2026, 1, 10))
         EhcRequest.objects.create(pupil=pupil, status="not_assessing", submitted_on=datetime.date(2026, 2, 10))
         EhcRequest.objects.create(pupil=pupil, status="draft")
-        figures = selectors.school_request_figures(start=datetime.date(2026, 1, 1), end=datetime.date(2026, 12, 31))
+        figures = school_reads.school_request_figures(start=datetime.date(2026, 1, 1), end=datetime.date(2026, 12, 31))
     assert figures == {"requests_made": 2, "requests_agreed": 1}
 
 
@@ -205,7 +208,7 @@ def test_the_senco_dashboard_lists_requests_with_the_la_and_annual_reviews_due(i
             pupil=overdue, due_by=today, meeting_on=today - datetime.timedelta(days=370), invitations_sent_on=None
         )
         EhcPlan.objects.create(pupil=later, status="final", issued_on=today - datetime.timedelta(days=30))
-        due = selectors.annual_reviews_due(on=today)
+        due = school_reads.annual_reviews_due(on=today)
         assert [(row.pupil.pk, row.overdue) for row in due] == [(overdue.pk, True), (due_soon.pk, False)]
     page = client_for(people.senco, school_a).get("/send/").content.decode()
     assert "Requests with the local authority (1)" in page and "The LA has asked for more information" in page

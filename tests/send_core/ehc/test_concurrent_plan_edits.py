@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from send_core.ehc import services
+from send_core.ehc.casework import plans as plan_acts
+from send_core.ehc.casework import services as case_acts
 from send_core.ehc.models import EhcPlan, EhcRequest
+from send_core.ehc.requests import services as request_acts
 from tests.send_core.drawn_forms import drawn_form, drawn_form_from
 
 from .conftest import make_ready_pupil
@@ -17,8 +19,8 @@ pytestmark = pytest.mark.django_db
 def case_being_assessed(in_schema, school_a, la, people):
     _, request = submitted_request(in_schema, school_a, people)
     with in_schema(la):
-        case = services.open_ehc_request(request.envelope_id, opened_by=people.caseworker)
-        services.decide_whether_to_assess(case, decided_by=people.caseworker, agree=True, reasons="Agreed.")
+        case = case_acts.open_ehc_request(request.envelope_id, opened_by=people.caseworker)
+        case_acts.decide_whether_to_assess(case, decided_by=people.caseworker, agree=True, reasons="Agreed.")
     return case
 
 
@@ -29,7 +31,7 @@ def test_a_stale_ehc_plan_save_is_refused_with_both_versions_shown(
     case = case_being_assessed(in_schema, school_a, la, people)
     if written_before:
         with in_schema(la):
-            services.save_plan_draft(case, written_by=people.caseworker, sections=SECTIONS)
+            plan_acts.save_plan_draft(case, written_by=people.caseworker, sections=SECTIONS)
     colleague = member(la, "caseworker", full_name="Robin Colleague")
     url = f"/casework/cases/{case.pk}/plan/"
     first, second = client_for(people.caseworker, la), client_for(colleague, la)
@@ -71,7 +73,7 @@ def test_the_school_cannot_reach_the_las_plan_editor(in_schema, school_a, la, pe
 def test_a_stale_save_of_the_schools_request_is_refused(in_schema, school_a, school_b, people, client_for):
     with in_schema(school_a):
         pupil = make_ready_pupil()
-        request = services.start_ehc_request(pupil, started_by=people.senco)
+        request = request_acts.start_ehc_request(pupil, started_by=people.senco)
     url = f"/ehc-requests/{request.pk}/"
     senco, head = client_for(people.senco, school_a), client_for(people.head, school_a)
     senco_form, head_form = drawn_form(senco, url), drawn_form(head, url)

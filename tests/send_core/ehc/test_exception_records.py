@@ -8,7 +8,8 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from send_core.ehc import selectors, services
+from send_core.ehc.casework import selectors as case_reads
+from send_core.ehc.casework import services as case_acts
 from send_core.ehc.models import AdviceRequest, ClockException, EhcCase
 
 from .test_casework import make_case
@@ -24,7 +25,7 @@ def assessing_case(received_on: datetime.date = D(2026, 2, 2), n: int = 1) -> Eh
 def record(case, people, **fields):
     defaults = dict(recorded_by=people.caseworker, notes="What happened.")
     defaults.update(fields)
-    return services.record_clock_exception(case, **defaults)
+    return case_acts.record_clock_exception(case, **defaults)
 
 
 def test_a_missed_appointment_moves_the_advice_not_the_las_dates(in_schema, la, people):
@@ -42,7 +43,7 @@ def test_a_missed_appointment_moves_the_advice_not_the_las_dates(in_schema, la, 
         )
         advice.refresh_from_db()
         assert advice.due_on == D(2026, 4, 27)
-        timeline = {m.key: m for m in selectors.case_timeline(selectors.get_case(case.pk), today=D(2026, 3, 25))}
+        timeline = {m.key: m for m in case_reads.case_timeline(case_reads.get_case(case.pk), today=D(2026, 3, 25))}
         assert timeline["final_plan"].due == D(2026, 6, 22) and not timeline["final_plan"].is_extended
         assert timeline[f"advice_{advice.pk}"].due == D(2026, 4, 27)
         # Missed after the 6 weeks were up: not a Reg 8(2) matter.
@@ -65,7 +66,7 @@ def test_an_absence_shorter_than_4_weeks_is_refused(in_schema, la, people):
         assert "27 days" in refused.value.message_dict["ends_on"][0]
         assert not ClockException.objects.exists()
         record(case, people, reason="absent_from_area", starts_on=D(2026, 4, 1), ends_on=D(2026, 4, 28))
-        timeline = {m.key: m for m in selectors.case_timeline(selectors.get_case(case.pk), today=D(2026, 4, 1))}
+        timeline = {m.key: m for m in case_reads.case_timeline(case_reads.get_case(case.pk), today=D(2026, 4, 1))}
         assert timeline["final_plan"].due == D(2026, 7, 20)
 
 
@@ -87,7 +88,7 @@ def test_a_closure_needs_the_advice_asked_of_the_school_around_it(in_schema, la,
             )
         record(case, people, **summer, advice=in_time)
         # Received Monday 1 June 2026: final plan Monday 19 October; 45 days closed move it to 3 December.
-        timeline = {m.key: m for m in selectors.case_timeline(selectors.get_case(case.pk), today=D(2026, 7, 20))}
+        timeline = {m.key: m for m in case_reads.case_timeline(case_reads.get_case(case.pk), today=D(2026, 7, 20))}
         assert timeline["final_plan"].due == D(2026, 12, 3)
 
 
@@ -125,7 +126,7 @@ def test_the_20_week_figure_counts_lawful_exceptions_only(in_schema, la):
         ClockException.objects.create(
             case=lawful, reason="personal_circumstances", starts_on=D(2026, 4, 1), ends_on=D(2026, 4, 14), notes="x"
         )
-        rows = selectors.la_timeliness_by_month(start=D(2026, 1, 1), end=D(2026, 12, 31), today=D(2026, 11, 1))
+        rows = case_reads.la_timeliness_by_month(start=D(2026, 1, 1), end=D(2026, 12, 31), today=D(2026, 11, 1))
     by_month = {row["month"]: row for row in rows}
     assert (by_month[D(2026, 6, 1)]["plans_due"], by_month[D(2026, 6, 1)]["plans_within_20_weeks"]) == (2, 0)
     assert (by_month[D(2026, 7, 1)]["plans_due"], by_month[D(2026, 7, 1)]["plans_within_20_weeks"]) == (1, 1)
@@ -138,6 +139,6 @@ def test_an_exception_after_the_final_deadline_does_not_rescue_a_late_plan(in_sc
         ClockException.objects.create(
             case=case, reason="personal_circumstances", starts_on=D(2026, 6, 23), ends_on=D(2026, 7, 20), notes="x"
         )
-        rows = selectors.la_timeliness_by_month(start=D(2026, 1, 1), end=D(2026, 12, 31), today=D(2026, 11, 1))
+        rows = case_reads.la_timeliness_by_month(start=D(2026, 1, 1), end=D(2026, 12, 31), today=D(2026, 11, 1))
     june = next(row for row in rows if row["month"] == D(2026, 6, 1))
     assert (june["plans_due"], june["plans_within_20_weeks"]) == (1, 0)

@@ -8,7 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from send_platform.audit.models import AuditEvent
 
-from send_core.ehc import family_requests, selectors, services
+from send_core.ehc.casework import family_requests
+from send_core.ehc.casework import selectors as case_reads
+from send_core.ehc.casework import services as case_acts
 from send_core.ehc.models import EhcCase
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +39,7 @@ def test_a_parents_request_runs_the_same_clock_from_the_day_received(in_schema, 
         case = parent_request(people)
         assert (case.requested_by, case.requester_name, case.received_how) == ("parent", "Grace Okafor", "email")
         assert case.reference == "EHC-2026-0001" and case.school_id is None
-        timeline = {m.key: m for m in selectors.case_timeline(selectors.get_case(case.pk), today=D(2026, 2, 10))}
+        timeline = {m.key: m for m in case_reads.case_timeline(case_reads.get_case(case.pk), today=D(2026, 2, 10))}
         # Received Monday 2 February 2026: decision Monday 16 March (Reg 5(1)), final plan Monday 22 June (Reg 13(2)).
         assert timeline["received"].done_on == D(2026, 2, 2)
         assert timeline["decision"].due == D(2026, 3, 16)
@@ -48,13 +50,13 @@ def test_a_parents_request_runs_the_same_clock_from_the_day_received(in_schema, 
 def test_the_decision_is_recorded_without_a_school_to_send_it_to(in_schema, la, people):
     with in_schema(la):
         case = parent_request(people, received_on=D(2026, 11, 2))
-        services.decide_whether_to_assess(
+        case_acts.decide_whether_to_assess(
             case, decided_by=people.caseworker, agree=True, reasons="Evidence of needs.", on=D(2026, 11, 20)
         )
         case.refresh_from_db()
         assert case.status == "assessing" and case.decision_on == D(2026, 11, 20)
         with pytest.raises(ValidationError, match="names no school"):
-            services.ask_school_for_information(case, asked_by=people.caseworker, question="Anything?")
+            case_acts.ask_school_for_information(case, asked_by=people.caseworker, question="Anything?")
 
 
 def test_a_young_person_asks_only_once_over_compulsory_school_age(in_schema, la, people):

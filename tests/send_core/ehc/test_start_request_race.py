@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from send_core.ehc import services
 from send_core.ehc.models import EhcRequest, RequestStatus
+from send_core.ehc.requests import services as request_acts
 
 from .conftest import make_ready_pupil
 
@@ -42,9 +42,9 @@ def racing_click(monkeypatch):
 def test_the_second_of_two_racing_starts_gets_the_first_draft(in_schema, school_a, people, racing_click):
     with in_schema(school_a):
         pupil = make_ready_pupil()
-        first = services.start_ehc_request(pupil, started_by=people.senco)
+        first = request_acts.start_ehc_request(pupil, started_by=people.senco)
         racing_click(first)
-        second = services.start_ehc_request(pupil, started_by=people.head)
+        second = request_acts.start_ehc_request(pupil, started_by=people.head)
         assert second.pk == first.pk
         assert EhcRequest.objects.filter(pupil=pupil, status=RequestStatus.DRAFT).count() == 1
 
@@ -54,7 +54,7 @@ def test_racing_start_clicks_on_the_page_both_land_on_the_request(
 ):
     with in_schema(school_a):
         pupil = make_ready_pupil()
-        first = services.start_ehc_request(pupil, started_by=people.senco)
+        first = request_acts.start_ehc_request(pupil, started_by=people.senco)
     racing_click(first)
     response = client_for(people.head, school_a).post(f"/pupils/{pupil.pk}/ehc/request/")
     assert response.status_code == 302
@@ -69,5 +69,5 @@ def test_racing_start_clicks_on_the_page_both_land_on_the_request(
 def test_two_starts_one_after_the_other_share_the_draft(in_schema, school_a, people):
     with in_schema(school_a):
         pupil = make_ready_pupil()
-        first = services.start_ehc_request(pupil, started_by=people.senco)
-        assert services.start_ehc_request(pupil, started_by=people.head).pk == first.pk
+        first = request_acts.start_ehc_request(pupil, started_by=people.senco)
+        assert request_acts.start_ehc_request(pupil, started_by=people.head).pk == first.pk

@@ -8,7 +8,9 @@ import pytest
 from django.db import connection
 
 from integrations.exchange.models import Envelope
+from send_core.ehc.casework import services as case_acts
 from send_core.ehc.models import EhcCase, EhcRequest
+from send_core.ehc.requests import services as request_acts
 
 from .conftest import make_ready_pupil
 from .test_casework import make_case
@@ -186,17 +188,16 @@ def test_the_api_lists_cases_with_their_next_deadline_for_the_la_only(in_schema,
 def test_looking_at_a_request_opens_nothing_reading_the_replies_is_a_choice(
     in_schema, school_a, la, people, client_for
 ):
-    from send_core.ehc import services
 
     with in_schema(school_a):
         pupil = make_ready_pupil()
-        request = services.start_ehc_request(pupil, started_by=people.senco)
+        request = request_acts.start_ehc_request(pupil, started_by=people.senco)
         request.reason = "Little progress."
         request.save()
-        request = services.submit_ehc_request(request, submitted_by=people.senco)
+        request = request_acts.submit_ehc_request(request, submitted_by=people.senco)
     with in_schema(la):
-        case = services.open_ehc_request(request.envelope_id, opened_by=people.caseworker)
-        services.ask_school_for_information(case, asked_by=people.caseworker, question="Any EP report?")
+        case = case_acts.open_ehc_request(request.envelope_id, opened_by=people.caseworker)
+        case_acts.ask_school_for_information(case, asked_by=people.caseworker, question="Any EP report?")
     question = Envelope.objects.get(kind="information_request")
     client = client_for(people.senco, school_a)
     page = client.get(f"/ehc-requests/{request.pk}/").content.decode()

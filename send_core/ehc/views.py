@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from ..models import Reminder
-from ..permissions import can_work_cases, can_work_on_requests
-from ..reminders import reminders_for
+from .permissions import can_work_cases, can_work_on_requests
+from .reminders import dismiss_reminder, reminders_for
 
 
 def _allowed(request: HttpRequest) -> None:
@@ -28,7 +26,5 @@ def reminders(request: HttpRequest) -> HttpResponse:
 @require_POST
 def dismiss(request: HttpRequest, reminder_id: int) -> HttpResponse:
     _allowed(request)
-    Reminder.objects.filter(pk=reminder_id, user_id=request.user.pk, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    dismiss_reminder(request.user, reminder_id)
     return redirect("ehc:reminders")

@@ -16,12 +16,13 @@ from django.db import transaction
 
 from send_core.services.base import AuditAction, audit, check_choice, long_date, require_text, today
 
-from . import clock
-from .models import CaseStatus, EhcCase, ReceivedHow, Requester
-from .services import _casework_roles, _next_reference
+from .. import clock
+from ..models import CaseStatus, EhcCase, ReceivedHow, Requester
+from ..permissions import casework_roles
+from .services import next_reference
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def record_family_request(
     *,
     recorded_by: Any,
@@ -36,7 +37,7 @@ def record_family_request(
     reason: str = "",
 ) -> EhcCase:
     """Open a case for a parent's or young person's own request; its clock starts on the day received."""
-    _casework_roles(recorded_by)
+    casework_roles(recorded_by)
     check_choice(requested_by, Requester, "requested_by", "who made the request")
     if requested_by == Requester.SCHOOL:
         raise ValidationError({"requested_by": "A school's request arrives through Cairn; record a family's here."})
@@ -61,7 +62,7 @@ def record_family_request(
     if errors:
         raise ValidationError(errors)
     case = EhcCase.objects.create(
-        reference=_next_reference(received_on.year),
+        reference=next_reference(received_on.year),
         school_id=None,
         school_name=(school_name or "").strip()[:200],
         school_pupil_id=None,

@@ -8,25 +8,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from send_platform.ui.pages import errors_page, form_page, posted
 
-from send_core.exchange import get_exchange
 from send_core.services.base import today
 from send_core.services.concurrency import version_of
-from send_core.views.common import (
-    errors_page,
-    form_page,
-    posted,
-    pupil_context,
-    pupil_for,
-    record_children_shown,
-    record_view,
-    toolkit,
-)
+from send_core.views.common import pupil_context, pupil_for, record_children_shown, record_view, toolkit
 
-from .. import reviews, selectors, services
-from ..forms import AnnualReviewPlanForm, AnnualReviewRecordForm, ReplyForm, RequestForm
+from .. import reviews, threads
 from ..models import AnnualReview, AnnualReviewStatus, EhcPlan, EhcRequest
 from ..permissions import can_work_on_requests, require_school_ehc
+from ..evidence import evidence_for
+from . import annual_reviews, selectors, services
+from .forms import AnnualReviewPlanForm, AnnualReviewRecordForm, ReplyForm, RequestForm
 
 TEMPLATES = "ehc/school/"
 
@@ -97,7 +90,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 
 def _builder_context(request: HttpRequest, item: EhcRequest, form: RequestForm | None = None) -> dict:
-    evidence = selectors.evidence_for(item, toolkit(request), today=today())
+    evidence = evidence_for(item, toolkit(request), today=today())
     documents = list(selectors.documents_for_request(item.pupil))
     if form is None:
         form = RequestForm(
@@ -133,7 +126,7 @@ def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
     if not item.is_draft:
         return _status_page(request, item)
     if request.method == "POST":
-        evidence = selectors.evidence_for(item, toolkit(request), today=today())
+        evidence = evidence_for(item, toolkit(request), today=today())
         documents = list(selectors.documents_for_request(item.pupil))
         form = RequestForm(request.POST, evidence=evidence, documents=documents, version=version_of(item))
         if form.is_valid():
@@ -205,16 +198,16 @@ def _status_page(
 ) -> HttpResponse:
     if request.method == "GET":
         record_view(request, item.pupil, "EHC request")
-    thread = get_exchange().thread(item.envelope_id, organisation=request.tenant) if item.envelope_id else []
+    thread = threads.thread(item.envelope_id, organisation=request.tenant)
     # Opening a message is an audited act, so it happens when the SENCO chooses to read them (a POST).
-    unread = selectors.unread_in_thread(item.envelope_id, item.applied_envelope_ids, organisation=request.tenant)
+    unread = threads.unread_in_thread(item.envelope_id, item.applied_envelope_ids, organisation=request.tenant)
     context = pupil_context(
         request,
         item.pupil,
         "ehc",
         ehc_request=item,
         thread=thread,
-        plans=list(EhcPlan.objects.filter(pupil=item.pupil).order_by("-version")),
+        plans=list(selectors.plans_for(item.pupil)),
         reply_form=reply_form or ReplyForm(),
         unread=unread,
     )
@@ -271,7 +264,7 @@ def plan_annual_review(request: HttpRequest, pupil_id: int) -> HttpResponse:
     form = AnnualReviewPlanForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            review = services.plan_annual_review(pupil, planned_by=request.user, **form.cleaned_data)
+            review = annual_reviews.plan_annual_review(pupil, planned_by=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_service_errors(error)
         else:
@@ -303,7 +296,7 @@ def _annual_review(request: HttpRequest, review_id: int) -> AnnualReview:
 def annual_review(request: HttpRequest, review_id: int) -> HttpResponse:
     review = _annual_review(request, review_id)
     if request.method == "POST" and "read_replies" in request.POST:
-        if services.take_in_annual_review_decision(review, user=request.user):
+        if annual_reviews.take_in_annual_review_decision(review, user=request.user):
             messages.success(request, "The local authority's reply has been read and added to the review.")
         return redirect("ehc:annual-review", review.pk)
     form = None
@@ -323,7 +316,7 @@ def annual_review(request: HttpRequest, review_id: int) -> HttpResponse:
         form = AnnualReviewRecordForm(posted(request), initial=initial)
         if request.method == "POST" and form.is_valid():
             try:
-                services.record_annual_review(review, recorded_by=request.user, **form.cleaned_data)
+                annual_reviews.record_annual_review(review, recorded_by=request.user, **form.cleaned_data)
             except ValidationError as error:
                 form.add_service_errors(error)
             else:
@@ -343,7 +336,7 @@ def annual_review(request: HttpRequest, review_id: int) -> HttpResponse:
         review=review,
         form=form,
         report_due=reviews.review_report_due(review.meeting_on),
-        unread=selectors.unread_in_thread(review.envelope_id, review.applied_envelope_ids, organisation=request.tenant),
+        unread=threads.unread_in_thread(review.envelope_id, review.applied_envelope_ids, organisation=request.tenant),
         decision_due=reviews.review_decision_due(review.meeting_on),
         representations_end=(
             reviews.amendment_representations_end(review.la_decided_on) if review.la_decided_on else None
@@ -356,7 +349,7 @@ def annual_review(request: HttpRequest, review_id: int) -> HttpResponse:
 def send_annual_review(request: HttpRequest, review_id: int) -> HttpResponse:
     review = _annual_review(request, review_id)
     try:
-        services.send_annual_review(review, sent_by=request.user)
+        annual_reviews.send_annual_review(review, sent_by=request.user)
     except ValidationError as error:
         context = pupil_context(request, review.pupil, "ehc", review=review, form=None)
         return errors_page(request, TEMPLATES + "annual_review.html", context, error)

@@ -11,14 +11,16 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from send_platform.ui.pages import form_page, posted
 
-from send_core.exchange import MessageKind, get_exchange
-from send_core.services.base import today
-from send_core.views.common import form_page, posted, record_children_shown
-from tenants.models import Membership
+from send_core.services.base import AuditAction, audit, today
+from send_core.views.common import record_children_shown
 
-from .. import family_requests, reviews, selectors, services
-from ..forms import (
+from .. import reviews, threads
+from ..models import AdviceRequest, CaseAnnualReview, CaseStatus, EhcCase, EhcPlanStatus
+from ..permissions import ALLOCATORS, require_casework
+from . import annual_reviews, family_requests, plans, selectors, services
+from .forms import (
     AdviceForm,
     AdviceReceivedForm,
     AllocateForm,
@@ -31,8 +33,6 @@ from ..forms import (
     PlanSectionsForm,
     QuestionForm,
 )
-from ..models import AdviceRequest, CaseAnnualReview, EhcCase, EhcPlanStatus
-from ..permissions import ALLOCATORS, CASEWORK_ROLES, require_casework
 
 TEMPLATES = "ehc/la/"
 
@@ -57,52 +57,20 @@ def _record_cases_shown(request: HttpRequest, case_ids, what: str) -> None:
     record_children_shown(request, case_ids, what, object_type="ehc_cases")
 
 
-def _caseworkers(request: HttpRequest) -> list:
-    memberships = (
-        Membership.objects.filter(organisation=request.tenant, role__in=CASEWORK_ROLES, is_active=True)
-        .select_related("user")
-        .order_by("user__full_name")
-    )
-    seen: dict[int, object] = {}
-    for membership in memberships:
-        seen.setdefault(membership.user_id, membership.user)
-    return list(seen.values())
-
-
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     """New requests and annual reviews not yet taken in, and open cases with their next deadline."""
     _la(request)
     on = today()
     # Only messages not yet taken in: opening a request as a case, or filing a review, acknowledges it.
-    received = get_exchange().received(
-        request.tenant, kinds=[MessageKind.EHC_REQUEST, MessageKind.ANNUAL_REVIEW], open_only=True
-    )
-    # Only the ids on this page are looked up, not every case the LA has ever opened.
-    ids = [m.id for m in received]
-    opened_requests = set(
-        EhcCase.objects.filter(request_envelope_id__in=ids).values_list("request_envelope_id", flat=True)
-    )
-    received_reviews = set(CaseAnnualReview.objects.filter(envelope_id__in=ids).values_list("envelope_id", flat=True))
-    new_requests = [
-        m
-        for m in received
-        if m.kind == MessageKind.EHC_REQUEST and m.id not in opened_requests and m.state not in {"withdrawn", "expired"}
-    ]
-    new_reviews = [
-        m
-        for m in received
-        if m.kind == MessageKind.ANNUAL_REVIEW
-        and m.id not in received_reviews
-        and m.state not in {"withdrawn", "expired"}
-    ]
+    waiting = selectors.inbox(request.tenant)
     cases = [
         (case, selectors.next_deadline(case, today=on)) for case in selectors.open_cases().order_by("received_on", "id")
     ]
     reviews_awaiting = list(selectors.annual_reviews_awaiting_decision())
     context = {
-        "new_requests": new_requests,
-        "new_reviews": new_reviews,
+        "new_requests": waiting.new_requests,
+        "new_reviews": waiting.new_reviews,
         "cases": cases,
         "reviews_awaiting": reviews_awaiting,
         "today": on,
@@ -129,7 +97,7 @@ def open_request(request: HttpRequest, message_id: int) -> HttpResponse:
 def receive_review(request: HttpRequest, message_id: int) -> HttpResponse:
     _la(request)
     try:
-        review = services.receive_annual_review(message_id, received_by=request.user)
+        review = annual_reviews.receive_annual_review(message_id, received_by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("ehc:casework")
@@ -143,8 +111,6 @@ def case_list(request: HttpRequest) -> HttpResponse:
     items = selectors.cases().order_by("-received_on", "-id")
     if status:
         items = items.filter(status=status)
-    from ..models import CaseStatus
-
     shown = list(items[:500])
     _record_cases_shown(request, [case.pk for case in shown], "all cases")
     return render(request, TEMPLATES + "cases.html", {"cases": shown, "statuses": CaseStatus.choices, "status": status})
@@ -152,23 +118,23 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 def _case_context(request: HttpRequest, case: EhcCase, **forms) -> dict:
     on = today()
-    plans = list(selectors.case_plans(case))
-    working_plan = next((p for p in plans if p.status == EhcPlanStatus.DRAFT and p.issued_on is None), None)
-    issued_draft = next((p for p in plans if p.status == EhcPlanStatus.DRAFT and p.issued_on), None)
+    versions = list(selectors.case_plans(case))
+    working_plan = next((p for p in versions if p.status == EhcPlanStatus.DRAFT and p.issued_on is None), None)
+    issued_draft = next((p for p in versions if p.status == EhcPlanStatus.DRAFT and p.issued_on), None)
     context = {
         "case": case,
         "timeline": selectors.case_timeline(case, today=on),
         "advice": list(case.advice_requests.all()),
         "exceptions": list(case.exceptions.all()),
-        "plans": plans,
+        "plans": versions,
         "working_plan": working_plan,
         "issued_draft": issued_draft,
         "annual_reviews": list(case.annual_reviews.all()),
-        "thread": get_exchange().thread(case.request_envelope_id, organisation=request.tenant)
-        if case.request_envelope_id
-        else [],
+        "thread": threads.thread(case.request_envelope_id, organisation=request.tenant),
         "can_allocate": bool(request.roles & ALLOCATORS),
-        "allocate_form": AllocateForm(caseworkers=_caseworkers(request), initial={"caseworker": case.caseworker_id}),
+        "allocate_form": AllocateForm(
+            caseworkers=selectors.caseworkers(request.tenant), initial={"caseworker": case.caseworker_id}
+        ),
         "question_form": QuestionForm(),
         "decision_form": DecisionForm(initial={"on": on}),
         "advice_form": AdviceForm(initial={"on": on}),
@@ -177,7 +143,7 @@ def _case_context(request: HttpRequest, case: EhcCase, **forms) -> dict:
         "final_form": FinalPlanForm(),
         "today": on,
         # The school's answers are opened (an audited act) when the caseworker chooses to read them.
-        "unread": selectors.unread_in_thread(
+        "unread": threads.unread_in_thread(
             case.request_envelope_id, case.applied_envelope_ids, organisation=request.tenant
         ),
     }
@@ -201,9 +167,9 @@ def read_replies(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_GET
 def case(request: HttpRequest, case_id: int) -> HttpResponse:
     item = _case(request, case_id)
-    services.audit(
+    audit(
         actor=request.user,
-        action=services.AuditAction.VIEW,
+        action=AuditAction.VIEW,
         obj=item,
         pupil_id=None,
         summary=f"Viewed case {item.reference}",
@@ -230,7 +196,7 @@ def _act(request: HttpRequest, item: EhcCase, form, act, success: str, form_name
 @require_POST
 def allocate(request: HttpRequest, case_id: int) -> HttpResponse:
     item = _case(request, case_id)
-    workers = _caseworkers(request)
+    workers = selectors.caseworkers(request.tenant)
     form = AllocateForm(request.POST, caseworkers=workers)
     by_id = {user.pk: user for user in workers}
     return _act(
@@ -350,8 +316,8 @@ def no_plan(request: HttpRequest, case_id: int) -> HttpResponse:
 def write_plan(request: HttpRequest, case_id: int) -> HttpResponse:
     """Sections A to K of the plan being written; save, or save and issue it as the draft."""
     item = _case(request, case_id)
-    plans = list(selectors.case_plans(item))
-    current = next((p for p in plans if p.status in (EhcPlanStatus.DRAFT, EhcPlanStatus.FINAL)), None)
+    versions = list(selectors.case_plans(item))
+    current = next((p for p in versions if p.status in (EhcPlanStatus.DRAFT, EhcPlanStatus.FINAL)), None)
     initial = {f"section_{k}": v for k, v in current.section_texts().items()} if current else {}
     if not current:
         initial["section_a"] = ""
@@ -362,9 +328,9 @@ def write_plan(request: HttpRequest, case_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             seen = form.cleaned_data.get("seen_version")
-            services.save_plan_draft(item, written_by=request.user, sections=form.sections(), seen_version=seen)
+            plans.save_plan_draft(item, written_by=request.user, sections=form.sections(), seen_version=seen)
             if "issue" in request.POST:
-                services.issue_draft_plan(item, issued_by=request.user)
+                plans.issue_draft_plan(item, issued_by=request.user)
         except ValidationError as error:
             form.add_service_errors(error)
         else:
@@ -386,7 +352,7 @@ def issue_final(request: HttpRequest, case_id: int) -> HttpResponse:
         request,
         item,
         FinalPlanForm(request.POST),
-        lambda data: services.issue_final_plan(
+        lambda data: plans.issue_final_plan(
             item, issued_by=request.user, comments_considered=data["comments_considered"]
         ),
         f"The final EHC plan has been issued to {item.school_name}.",
@@ -442,7 +408,7 @@ def case_annual_review(request: HttpRequest, review_id: int) -> HttpResponse:
         )
 
         def act(data: dict) -> None:
-            services.decide_annual_review(review, decided_by=request.user, **data)
+            annual_reviews.decide_annual_review(review, decided_by=request.user, **data)
 
         done = f"The decision has been sent to {review.case.school_name}."
     elif review.decision == "amend" and review.amended_plan_issued_on is None:
@@ -451,7 +417,7 @@ def case_annual_review(request: HttpRequest, review_id: int) -> HttpResponse:
         form = amend_form = PlanSectionsForm(posted(request), initial=initial)
 
         def act(data: dict) -> None:
-            services.issue_amended_plan(review, issued_by=request.user, sections=amend_form.sections())
+            annual_reviews.issue_amended_plan(review, issued_by=request.user, sections=amend_form.sections())
 
         done = f"The amended plan has been issued to {review.case.school_name}."
     if request.method == "POST":
