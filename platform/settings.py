@@ -351,6 +351,9 @@ else:
         "socket_connect_timeout": _broker_socket_timeout,
         "socket_timeout": _broker_socket_timeout,
     }
+if CELERY_BROKER_URL.startswith("redis://"):
+    # kombu's Redis transport, made to survive a Redis outage with tasks in hand (see celery_app.py).
+    CELERY_BROKER_TRANSPORT = "send_platform.celery_app:RedisTransport"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = _broker_socket_timeout
 # At-least-once: a task is acknowledged only when it finishes, and a worker killed mid-task hands it
@@ -358,6 +361,9 @@ CELERY_BROKER_CONNECTION_TIMEOUT = _broker_socket_timeout
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task whose connection is lost goes back on the queue, so it is stopped rather than left running
+# beside its own redelivery.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 # No task may run for ever: the soft limit raises inside the task so it records its failure, the hard
 # limit kills it. A reporting run still "running" after the hard limit is marked failed (graphql.tasks).
 CELERY_TASK_TIME_LIMIT = int(env("CELERY_TASK_TIME_LIMIT", "900"))
