@@ -16,6 +16,7 @@ from graphql import GraphQLError
 from tenants.models import Organisation, Phase
 
 from . import selectors
+from .metrics import SCHOOL_METRICS, TIMELINESS_METRICS
 from .selectors import METRICS, ReportingScope
 from .suppression import Figure
 
@@ -112,54 +113,32 @@ def _figure_field(description: str):
     return graphene.Field(FigureType, required=True, description=description)
 
 
-class SchoolFiguresType(graphene.ObjectType):
-    class Meta:
-        name = "SchoolFigures"
-
-    on = graphene.Date(required=True)
-    refreshed_at = graphene.DateTime(required=True)
-    pupils_on_roll = _figure_field("Pupils on roll.")
-    monitoring = _figure_field("Pupils at a monitoring stage (census N).")
-    on_register = _figure_field("Pupils on the SEN register (SEN Support and EHC plans).")
-    sen_support = _figure_field("Pupils at SEN Support (census K).")
-    ehc_plan = _figure_field("Pupils with an EHC plan (census E).")
-    sen_support_rate = _figure_field("Pupils at SEN Support, as a percentage of the roll.")
-    ehc_plan_rate = _figure_field("Pupils with an EHC plan, as a percentage of the roll.")
-    on_register_rate = _figure_field("Pupils on the SEN register, as a percentage of the roll.")
-    plans_due_review = _figure_field("Pupils on the register long enough to be due reviews.")
-    plans_reviewed_on_time = _figure_field("Of those, pupils who had every review the toolkit expects.")
-    reviewed_on_time_rate = _figure_field("Plans reviewed on time, as a percentage.")
-    outcomes_judged = _figure_field("Outcomes judged at reviews in the last 12 months.")
-    outcomes_met = _figure_field("Of those, outcomes met or exceeded.")
-    outcomes_met_rate = _figure_field("Outcomes met or exceeded, as a percentage.")
-    cost_per_pupil = _figure_field("Costed provision per pupil at SEN Support this academic year (£).")
-    ehc_requests_made = _figure_field("EHC needs assessment requests made in the last 12 months.")
-    ehc_requests_agreed = _figure_field("Of those, requests the local authority agreed.")
-    by_primary_need = graphene.List(graphene.NonNull(BreakdownType), required=True)
-    by_year_group = graphene.List(graphene.NonNull(BreakdownType), required=True)
-    by_sex = graphene.List(graphene.NonNull(BreakdownType), required=True)
+def _figure_resolver(name: str):
+    return staticmethod(lambda served, info: served[name])
 
 
-for _name in (
-    "pupils_on_roll",
-    "monitoring",
-    "on_register",
-    "sen_support",
-    "ehc_plan",
-    "sen_support_rate",
-    "ehc_plan_rate",
-    "on_register_rate",
-    "plans_due_review",
-    "plans_reviewed_on_time",
-    "reviewed_on_time_rate",
-    "outcomes_judged",
-    "outcomes_met",
-    "outcomes_met_rate",
-    "cost_per_pupil",
-    "ehc_requests_made",
-    "ehc_requests_agreed",
-):
-    setattr(SchoolFiguresType, f"resolve_{_name}", staticmethod(lambda served, info, _n=_name: served[_n]))
+def _figure_fields(metrics, resolve) -> dict:
+    """A Figure field and its resolver for each declared measure (see `metrics.py`), in declaration order."""
+    fields = {}
+    for metric in metrics:
+        fields[metric.key] = _figure_field(metric.description)
+        fields[f"resolve_{metric.key}"] = resolve(metric.key)
+    return fields
+
+
+SchoolFiguresType = type(
+    "SchoolFiguresType",
+    (graphene.ObjectType,),
+    {
+        "Meta": type("Meta", (), {"name": "SchoolFigures"}),
+        "on": graphene.Date(required=True),
+        "refreshed_at": graphene.DateTime(required=True),
+        **_figure_fields(SCHOOL_METRICS, _figure_resolver),
+        "by_primary_need": graphene.List(graphene.NonNull(BreakdownType), required=True),
+        "by_year_group": graphene.List(graphene.NonNull(BreakdownType), required=True),
+        "by_sex": graphene.List(graphene.NonNull(BreakdownType), required=True),
+    },
+)
 
 
 class SchoolType(graphene.ObjectType):
@@ -247,36 +226,19 @@ class BenchmarkType(graphene.ObjectType):
         return None if b.upper_quartile is None else float(b.upper_quartile)
 
 
-class TimelinessMonthType(graphene.ObjectType):
-    class Meta:
-        name = "TimelinessMonth"
-
-    month = graphene.Date(required=True)
-    requests_received = _figure_field("EHC needs assessment requests received.")
-    decisions_due = _figure_field("Decisions whether to assess that fell due.")
-    decisions_within_6_weeks = _figure_field("Of those, decided within 6 weeks.")
-    decisions_within_6_weeks_rate = _figure_field("Decisions within 6 weeks, as a percentage.")
-    plans_due = _figure_field("Final plans (or notices of no plan) that fell due.")
-    plans_within_20_weeks = _figure_field("Of those, issued within 20 weeks.")
-    plans_within_20_weeks_rate = _figure_field("Plans within 20 weeks, as a percentage.")
-    annual_reviews_due = _figure_field("Annual review decisions that fell due.")
-    annual_reviews_decided_within_4_weeks = _figure_field("Of those, decided within 4 weeks of the meeting.")
-    annual_reviews_within_4_weeks_rate = _figure_field("Annual reviews decided within 4 weeks, as a percentage.")
+def _month_resolver(name: str):
+    return staticmethod(lambda month, info: month.figures[name])
 
 
-for _name in (
-    "requests_received",
-    "decisions_due",
-    "decisions_within_6_weeks",
-    "decisions_within_6_weeks_rate",
-    "plans_due",
-    "plans_within_20_weeks",
-    "plans_within_20_weeks_rate",
-    "annual_reviews_due",
-    "annual_reviews_decided_within_4_weeks",
-    "annual_reviews_within_4_weeks_rate",
-):
-    setattr(TimelinessMonthType, f"resolve_{_name}", staticmethod(lambda m, info, _n=_name: m.figures[_n]))
+TimelinessMonthType = type(
+    "TimelinessMonthType",
+    (graphene.ObjectType,),
+    {
+        "Meta": type("Meta", (), {"name": "TimelinessMonth"}),
+        "month": graphene.Date(required=True),
+        **_figure_fields(TIMELINESS_METRICS, _month_resolver),
+    },
+)
 
 
 class MetricInfoType(graphene.ObjectType):

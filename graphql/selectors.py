@@ -23,7 +23,8 @@ from send_core.models import NC_YEAR_ORDER, NCYear, NeedType, Sex
 from tenants.models import Organisation, Phase
 from tenants.roles import OrganisationKind
 
-from .figures import NO_PRIMARY_NEED, TIMELINESS_FIELDS
+from .figures import NO_PRIMARY_NEED
+from .metrics import OFFERED, SCHOOL_METRIC, SCHOOL_METRICS, TIMELINESS_FIELDS, TIMELINESS_RATES, Metric, Protection
 from .models import EhcTimeliness, RefreshRun, SchoolFigures
 from .permissions import can_read_reporting
 from .suppression import (
@@ -235,19 +236,15 @@ def _serve(row: SchoolFigures) -> ServedFigures:
     table = protected_table(row)
     shown, secondary = table.shown, table.secondary
     f = {name: count_figure(shown, name, secondary=secondary) for name in shown}
-    f["ehc_requests_made"] = count_figure(
-        shown, "ehc_requests_made", available=row.ehc_requests_made is not None, secondary=secondary
-    )
-    f["ehc_requests_agreed"] = count_figure(
-        shown, "ehc_requests_agreed", available=row.ehc_requests_agreed is not None, secondary=secondary
-    )
-    f["sen_support_rate"] = rate_figure(f["sen_support"], f["pupils_on_roll"])
-    f["ehc_plan_rate"] = rate_figure(f["ehc_plan"], f["pupils_on_roll"])
-    f["on_register_rate"] = rate_figure(f["on_register"], f["pupils_on_roll"])
-    f["reviewed_on_time_rate"] = rate_figure(f["plans_reviewed_on_time"], f["plans_due_review"])
-    f["outcomes_met_rate"] = rate_figure(f["outcomes_met"], f["outcomes_judged"])
-    f["ehc_requests_agreed_rate"] = rate_figure(f["ehc_requests_agreed"], f["ehc_requests_made"])
-    f["cost_per_pupil"] = _cost_per_pupil(row, f["sen_support"])
+    for metric in SCHOOL_METRICS:
+        if metric.protection == Protection.COUNT and metric.optional:
+            available = getattr(row, metric.key) is not None
+            f[metric.key] = count_figure(shown, metric.key, available=available, secondary=secondary)
+        elif metric.protection == Protection.RATE:
+            numerator, denominator = metric.rate_of
+            f[metric.key] = rate_figure(f[numerator], f[denominator])
+        elif metric.protection == Protection.COST_PER_PUPIL:
+            f[metric.key] = _cost_per_pupil(row, f["sen_support"])
 
     def breakdown(prefix: str, labels: dict[str, str], order) -> list[Breakdown]:
         items = [
@@ -271,31 +268,8 @@ def _serve(row: SchoolFigures) -> ServedFigures:
 # --- Metrics for comparing, trends and benchmarks ---------------------------------------------
 
 
-@dataclass(frozen=True)
-class Metric:
-    key: str
-    label: str
-    kind: str  # "count" | "percent" | "money"
-
-
-METRICS: dict[str, Metric] = {
-    m.key: m
-    for m in (
-        Metric("pupils_on_roll", "Pupils on roll", "count"),
-        Metric("on_register", "Pupils on the SEN register", "count"),
-        Metric("sen_support", "Pupils at SEN Support", "count"),
-        Metric("ehc_plan", "Pupils with an EHC plan", "count"),
-        Metric("monitoring", "Pupils being monitored", "count"),
-        Metric("sen_support_rate", "Pupils at SEN Support (% of roll)", "percent"),
-        Metric("ehc_plan_rate", "Pupils with an EHC plan (% of roll)", "percent"),
-        Metric("on_register_rate", "Pupils on the SEN register (% of roll)", "percent"),
-        Metric("reviewed_on_time_rate", "Plans reviewed on time (%)", "percent"),
-        Metric("outcomes_met_rate", "Outcomes met or exceeded (%)", "percent"),
-        Metric("cost_per_pupil", "Provision cost per pupil at SEN Support", "money"),
-        Metric("ehc_requests_made", "EHC needs assessment requests made (12 months)", "count"),
-        Metric("ehc_requests_agreed", "EHC needs assessment requests agreed (12 months)", "count"),
-    )
-}
+# The measures offered for comparing, trends and benchmarks (declared in `metrics.py`).
+METRICS: dict[str, Metric] = {key: SCHOOL_METRIC[key] for key in OFFERED}
 
 
 def snapshot_day(on: datetime.date) -> datetime.date:
@@ -509,13 +483,6 @@ PHASE_LABELS = dict(Phase.choices)
 class TimelinessMonth:
     month: datetime.date
     figures: dict[str, Figure]
-
-
-TIMELINESS_RATES = {
-    "decisions_within_6_weeks_rate": ("decisions_within_6_weeks", "decisions_due"),
-    "plans_within_20_weeks_rate": ("plans_within_20_weeks", "plans_due"),
-    "annual_reviews_within_4_weeks_rate": ("annual_reviews_decided_within_4_weeks", "annual_reviews_due"),
-}
 
 
 def serve_timeliness(row: EhcTimeliness) -> TimelinessMonth:

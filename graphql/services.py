@@ -20,6 +20,7 @@ from tenants.roles import OrganisationKind
 
 from . import versions
 from .figures import compute_la_timeliness, compute_school_figures
+from .metrics import stored_fields
 from .models import (
     REPORTING_KEY_MAX_DAYS,
     EhcTimeliness,
@@ -64,7 +65,7 @@ def refresh_organisation(
         # One refresh of an organisation at a time (nightly, on change, by an operator): the
         # later waits, then reads the records as they are then, so it never stores older figures
         # over newer ones.
-        with transaction.atomic(), connection.cursor() as cursor:
+        with transaction.atomic(durable=True), connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [REFRESH_LOCK_SPACE, organisation.pk])
             not_available = _refresh(organisation, on)
     except Exception as error:
@@ -110,27 +111,7 @@ def _refresh(organisation: Organisation, on: datetime.date) -> list[str]:
 
 def store_school_figures(organisation: Organisation, counts) -> SchoolFigures:
     """Keep one school's counts for a day (replacing that day's earlier refresh)."""
-    values = {
-        name: getattr(counts, name)
-        for name in (
-            "pupils_on_roll",
-            "monitoring",
-            "sen_support",
-            "ehc_plan",
-            "by_primary_need",
-            "by_year_group",
-            "by_sex",
-            "plans_due_review",
-            "plans_reviewed_on_time",
-            "outcomes_judged",
-            "outcomes_met",
-            "sen_support_cost_total",
-            "sen_support_costed_pupils",
-            "sen_support_cost_dominated",
-            "ehc_requests_made",
-            "ehc_requests_agreed",
-        )
-    }
+    values = {name: getattr(counts, name) for name in stored_fields()}
     figures, _ = SchoolFigures.objects.update_or_create(
         organisation=organisation,
         on=counts.on,
@@ -173,7 +154,7 @@ class ReportingKeyRefused(Exception):
     """The key does not open this organisation's figures; the message says why, without giving anything away."""
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def create_reporting_token(
     *,
     organisation: Organisation,
@@ -252,7 +233,7 @@ def _revoke_as_maker_left(token: ReportingToken) -> None:
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def revoke_reporting_token(
     *, organisation: Organisation, token_id: int, by: User, roles: frozenset[str]
 ) -> ReportingToken:

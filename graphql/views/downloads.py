@@ -12,32 +12,12 @@ from tenants.models import Organisation
 
 from .. import selectors
 from ..figures import NO_PRIMARY_NEED
+from ..metrics import TIMELINESS_METRICS
 from ..selectors import METRICS
 from .dashboards import COMPARISON_METRICS, _benchmarks_for, _comparison_rows, _need_mix, _scope_or_403, _since_months
 
 # What `c` means is said beside each download link (reporting/_csv_note.html), not in the file: a
 # CSV holds the heading row and data rows only, so BI tools and spreadsheets read it without cleaning.
-
-# Column headings in words, with the census code where one exists (SEN provision K and E).
-CSV_CODES = {"sen_support": "K", "ehc_plan": "E"}
-
-TIMELINESS_HEADINGS = {
-    "decisions_within_6_weeks_rate": "Decisions to assess within 6 weeks (%)",
-    "plans_within_20_weeks_rate": "EHC plans issued within 20 weeks (%)",
-    "annual_reviews_within_4_weeks_rate": "Annual review decisions within 4 weeks (%)",
-    "requests_received": "EHC needs assessment requests received",
-    "decisions_due": "Decisions to assess due",
-    "decisions_within_6_weeks": "Decisions to assess within 6 weeks",
-    "plans_due": "EHC plans due",
-    "plans_within_20_weeks": "EHC plans issued within 20 weeks",
-    "annual_reviews_due": "Annual review decisions due",
-    "annual_reviews_decided_within_4_weeks": "Annual review decisions within 4 weeks",
-}
-
-
-def _heading(metric_key: str, label: str) -> str:
-    code = CSV_CODES.get(metric_key)
-    return f"{label} ({code})" if code else label
 
 
 def _csv_response(filename: str, header: list[str], rows: list[list[str]]) -> HttpResponse:
@@ -63,7 +43,7 @@ def download(request: HttpRequest, table: str) -> HttpResponse:
                 [row["school"].name, row["school"].urn, served.on.isoformat() if served else ""]
                 + [served[m.key].csv() if served else "" for m in metrics]
             )
-        header = ["School", "Unique reference number (URN)", "Figures on"] + [_heading(m.key, m.label) for m in metrics]
+        header = ["School", "Unique reference number (URN)", "Figures on"] + [m.csv_heading for m in metrics]
         return _csv_response(f"schools-{today}.csv", header, rows)
     if table == "register":
         rows = []
@@ -84,18 +64,11 @@ def download(request: HttpRequest, table: str) -> HttpResponse:
         header = ["School"] + [label if key == NO_PRIMARY_NEED else f"{label} ({key})" for key, label in mix["columns"]]
         return _csv_response(f"need-mix-{today}.csv", header, rows)
     if table == "timeliness":
-        names = list(selectors.TIMELINESS_RATES) + [
-            "requests_received",
-            "decisions_due",
-            "decisions_within_6_weeks",
-            "plans_due",
-            "plans_within_20_weeks",
-            "annual_reviews_due",
-            "annual_reviews_decided_within_4_weeks",
-        ]
+        # The rates first, then the counts they are worked out from.
+        columns = [m for m in TIMELINESS_METRICS if m.rate_of] + [m for m in TIMELINESS_METRICS if not m.rate_of]
         months = selectors.la_timeliness(scope, since=_since_months(24))
-        rows = [[m.month.strftime("%Y-%m")] + [m.figures[n].csv() for n in names] for m in months]
-        header = ["Month"] + [TIMELINESS_HEADINGS[n] for n in names]
+        rows = [[m.month.strftime("%Y-%m")] + [m.figures[c.key].csv() for c in columns] for m in months]
+        header = ["Month"] + [c.csv_heading for c in columns]
         return _csv_response(f"ehc-timeliness-{today}.csv", header, rows)
     if table == "benchmarks":
         school: Organisation = request.tenant
