@@ -8,9 +8,9 @@ gives back-dated history. Year group and sex are the pupils' current ones.
 from __future__ import annotations
 
 import datetime
-import importlib
 import logging
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -18,6 +18,8 @@ from typing import Any
 from django.db import DatabaseError, transaction
 from django.db.models import Count, Q
 
+from send_core.ehc.casework.selectors import la_timeliness_by_month
+from send_core.ehc.requests.selectors import school_request_figures
 from send_core.models import (
     ON_REGISTER_CODES,
     CensusCode,
@@ -30,8 +32,11 @@ from send_core.models import (
     Review,
     ReviewStatus,
 )
+from send_core.provision.selectors import annual_cost_by_pupil
 from send_core.selectors.pupils import covering, on_roll
 from send_core.toolkit import current_toolkit
+
+from .metrics import TIMELINESS_FIELDS
 
 logger = logging.getLogger(__name__)
 
@@ -64,12 +69,13 @@ class SchoolCounts:
     not_available: list[str] = field(default_factory=list)
 
 
-def optional_selector(module: str, name: str) -> Any | None:
-    """A selector another part of Cairn provides, or None while that part is not installed."""
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
+# The domain's reads the figures are worked out from, by name. A name missing here means that part of
+# Cairn gives no figures, and they are stored as "not available" rather than as zero.
+SOURCES: dict[str, Callable[..., Any]] = {
+    "annual_cost_by_pupil": annual_cost_by_pupil,
+    "school_request_figures": school_request_figures,
+    "la_timeliness_by_month": la_timeliness_by_month,
+}
 
 
 def _guarded(call, *args, **kwargs) -> tuple[bool, Any]:
@@ -183,7 +189,7 @@ def _academic_year(on: datetime.date) -> tuple[datetime.date, datetime.date]:
 
 def _provision_cost(counts: SchoolCounts, on: datetime.date) -> None:
     """Costed provision per pupil at SEN Support this academic year (from the provision map)."""
-    selector = optional_selector("send_core.provision.selectors", "annual_cost_by_pupil")
+    selector = SOURCES.get("annual_cost_by_pupil")
     if selector is None:
         counts.not_available.append("provision cost")
         return
@@ -209,7 +215,7 @@ def _provision_cost(counts: SchoolCounts, on: datetime.date) -> None:
 
 def _ehc_requests(counts: SchoolCounts, on: datetime.date) -> None:
     """EHC needs-assessment requests the school made in the 12 months to `on`, and how many the LA agreed."""
-    selector = optional_selector("send_core.ehc.selectors", "school_request_figures")
+    selector = SOURCES.get("school_request_figures")
     if selector is None:
         counts.not_available.append("EHC requests")
         return
@@ -221,17 +227,6 @@ def _ehc_requests(counts: SchoolCounts, on: datetime.date) -> None:
     counts.ehc_requests_agreed = int(figures.get("requests_agreed", 0))
 
 
-TIMELINESS_FIELDS = (
-    "requests_received",
-    "decisions_due",
-    "decisions_within_6_weeks",
-    "plans_due",
-    "plans_within_20_weeks",
-    "annual_reviews_due",
-    "annual_reviews_decided_within_4_weeks",
-)
-
-
 def compute_la_timeliness(*, start: datetime.date, end: datetime.date) -> list[dict] | None:
     """An LA's EHC casework by month (from its own schema), or None while casework is not available.
 
@@ -239,7 +234,7 @@ def compute_la_timeliness(*, start: datetime.date, end: datetime.date) -> list[d
     Reg 10(4) exceptions that began before the deadline: never by a missed appointment (Reg 8(2)) or
     a shorter absence, so the figure cannot be flattered by exceptions the law does not allow.
     """
-    selector = optional_selector("send_core.ehc.selectors", "la_timeliness_by_month")
+    selector = SOURCES.get("la_timeliness_by_month")
     if selector is None:
         return None
     ok, rows = _guarded(selector, start=start, end=end)

@@ -73,7 +73,7 @@ def test_reviews_on_time_and_outcomes_met(school_a, pupils, in_schema):
 
 def test_figures_from_parts_not_yet_installed_are_stored_as_not_available(school_a, pupils, monkeypatch):
     pupils(school_a, k=5)
-    monkeypatch.setattr(figures_module, "optional_selector", lambda module, name: None)
+    monkeypatch.setattr(figures_module, "SOURCES", {})
     run = refresh_organisation(school_a)
     row = SchoolFigures.objects.get(organisation=school_a, on=TODAY)
     assert row.sen_support_cost_total is None and row.ehc_requests_made is None
@@ -93,7 +93,7 @@ def test_figures_from_provision_and_ehc_selectors_when_they_exist(school_a, pupi
         return {"requests_made": 7, "requests_agreed": 5}
 
     selectors = {"annual_cost_by_pupil": annual_cost_by_pupil, "school_request_figures": school_request_figures}
-    monkeypatch.setattr(figures_module, "optional_selector", lambda module, name: selectors.get(name))
+    monkeypatch.setattr(figures_module, "SOURCES", selectors)
     refresh_organisation(school_a)
     row = SchoolFigures.objects.get(organisation=school_a, on=TODAY)
     # Only the two costed pupils at SEN Support count, and one of them has more than half the cost.
@@ -121,18 +121,14 @@ def test_an_las_timeliness_comes_from_its_own_casework(la, monkeypatch):
             }
         ]
 
-    monkeypatch.setattr(
-        figures_module,
-        "optional_selector",
-        lambda m, n: la_timeliness_by_month if n == "la_timeliness_by_month" else None,
-    )
+    monkeypatch.setattr(figures_module, "SOURCES", {"la_timeliness_by_month": la_timeliness_by_month})
     refresh_organisation(la)
     row = EhcTimeliness.objects.get(organisation=la, month=month)
     assert (row.requests_received, row.plans_within_20_weeks) == (12, 5)
 
 
 def test_an_la_without_casework_records_it_as_not_available(la, monkeypatch):
-    monkeypatch.setattr(figures_module, "optional_selector", lambda m, n: None)
+    monkeypatch.setattr(figures_module, "SOURCES", {})
     run = refresh_organisation(la)
     assert run.status == RefreshStatus.SUCCEEDED and run.not_available == ["EHC timeliness"]
     assert not EhcTimeliness.objects.filter(organisation=la).exists()
@@ -240,11 +236,7 @@ def test_with_the_provision_and_ehc_parts_installed_every_figure_is_worked_out(s
 def test_the_cost_share_is_stored_as_counts_only(school_a, pupils, monkeypatch):
     at_k = pupils(school_a, k=6)
     costs = {p.pk: Decimal("100") for p in at_k[:5]} | {at_k[5].pk: Decimal("0")}
-    monkeypatch.setattr(
-        figures_module,
-        "optional_selector",
-        lambda module, name: (lambda **_: costs) if name == "annual_cost_by_pupil" else None,
-    )
+    monkeypatch.setattr(figures_module, "SOURCES", {"annual_cost_by_pupil": lambda **_: costs})
     refresh_organisation(school_a)
     row = SchoolFigures.objects.get(organisation=school_a, on=TODAY)
     assert (row.sen_support_cost_total, row.sen_support_costed_pupils) == (Decimal("500.00"), 5)
