@@ -95,3 +95,26 @@ def gql(client_for):
         return response.status_code, response.json()
 
     return run
+
+
+def trust_rows(school_b, secondary) -> None:
+    """A trust's two schools: a small one whose SEN Support count is suppressed, and a large one."""
+    figures_row(
+        school_b,
+        sen_support=3,
+        ehc_plan=12,
+        by_primary_need={"ASD": 15},
+        by_year_group={"4": 15},
+        by_sex={"F": 15},
+        sen_support_costed_pupils=3,
+    )
+    figures_row(
+        secondary,
+        pupils_on_roll=900,
+        sen_support=95,
+        ehc_plan=20,
+        by_primary_need={"ASD": 60, "SEMH": 55},
+        by_year_group={"7": 115},
+        by_sex={"F": 50, "M": 65},
+        sen_support_costed_pupils=95,
+    )
