@@ -1,3 +1,5 @@
+"""The reporting app. Its folder is `graphql/` and its package `send_graphql` (see README.md there)."""
+
 from pathlib import Path
 
 from django.apps import AppConfig
@@ -7,7 +9,7 @@ class ReportingConfig(AppConfig):
     name = "send_graphql"
     label = "reporting"
     verbose_name = "Anonymised reporting"
-    # A namespace package (see DESIGN.md), so Django is told where it lives.
+    # A namespace package (a `graphql/__init__.py` would hide graphql-core), so Django is told where it lives.
     path = str(Path(__file__).resolve().parent)
 
     def ready(self) -> None:
