@@ -23,6 +23,7 @@ from send_platform.audit.services import record_event
 
 from .cloning import clone_template_schema, take_spare_schema
 from .models import Domain, Invitation, Membership, Organisation, User, validate_role_for_kind
+from .ports import stored_files
 from .roles import OrganisationKind, Role, grantable_roles
 
 logger = logging.getLogger(__name__)
@@ -132,34 +133,6 @@ def default_first_role(kind: str) -> str:
     }[kind]
 
 
-def _export_documents(schema_name: str) -> tuple[list[dict], list[str]]:
-    """Every document the organisation stored, decrypted and checked, for the export (base64); and their files."""
-    import base64
-
-    from django.apps import apps
-    from send_platform.crypto import open_decrypted
-
-    Document = apps.get_model("send_core", "Document")
-    documents, storage_names = [], []
-    for document in Document.objects.order_by("pk"):
-        storage_names.append(document.storage_name)
-        content = b"".join(
-            open_decrypted(document.storage_name, bytes(document.wrapped_key), document.sha256, schema_name=schema_name)
-        )
-        documents.append(
-            {
-                "id": document.pk,
-                "pupil_id": document.pupil_id,
-                "title": document.title,
-                "original_filename": document.original_filename,
-                "content_type": document.content_type,
-                "sha256": document.sha256,
-                "content_base64": base64.b64encode(content).decode("ascii"),
-            }
-        )
-    return documents, storage_names
-
-
 def offboard_organisation(*, organisation: Organisation, actor: User | None = None) -> Path:
     """Export everything in an organisation's schema, sealed, then drop the schema and its stored documents.
 
@@ -183,7 +156,7 @@ def offboard_organisation(*, organisation: Organisation, actor: User | None = No
     with schema_context(organisation.schema_name):
         tenant_labels = [label.split(".")[-1] for label in settings.TENANT_APPS if not label.startswith("django.")]
         call_command("dumpdata", *tenant_labels, format="json", stdout=buffer, verbosity=0)
-        documents, storage_names = _export_documents(organisation.schema_name)
+        documents, storage_names = stored_files(organisation.schema_name)
     write_export(
         path,
         {

@@ -33,6 +33,7 @@ from .forms import (
 from .handoff import issue_handoff_token, redeem_handoff_token
 from .models import AuthenticatorDevice, Organisation, User
 from .permissions import can_invite, is_operator
+from .ports import school_home_sections
 from .roles import OrganisationKind
 from .routing import base_site_url, organisation_url
 from .sessions import second_factor_needed, session_may_act, sign_out_everywhere
@@ -319,6 +320,8 @@ def organisation_home(request: HttpRequest) -> HttpResponse:
         template = "tenants/home_trust.html"
     else:
         context["staff"] = selectors.staff_of(organisation)
+        # The SEND dashboard, drawn by the SEND record (registered in tenants.ports).
+        context["school_sections"] = school_home_sections(request)
         template = "tenants/home_school.html"
     return render(request, template, context)
 

@@ -15,22 +15,19 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count
-from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
 from send_platform.audit.models import AuditAction
 from send_platform.audit.services import record_event
 
-from send_core.models import Pupil, RegisterEntry
-from send_core.services.base import audit_events_bulk
-from send_core.signals import records_changed_in_bulk
+from send_core.selectors.stage_mapping import StageMapping
+from send_core.services.register import remap_register_for_toolkit
 from send_core.toolkit import TOOLKITS, Toolkit, national_toolkit, toolkit_for
 from tenants.models import Organisation
 from tenants.roles import OrganisationKind
 from tenants.selectors import roles_in
 
 from .permissions import require_choose_school_toolkit, require_set_la_toolkit
-from .selectors import StageMapping, get_toolkit, in_schema_of, stage_mappings, toolkit_after
+from .selectors import get_toolkit, in_schema_of, toolkit_after
 
 
 @dataclass(frozen=True)
@@ -77,66 +74,9 @@ def _check_key(toolkit_key: str) -> str:
 def _remap_register(
     school: Organisation, from_toolkit: Toolkit, to_toolkit: Toolkit, *, changed_by: Any, reason: str
 ) -> tuple[StageMapping, ...]:
-    """In the school's schema: close every current entry whose stage differs under the new toolkit and open its mapped stage today."""
+    """The register's own act, in the school's schema."""
     with in_schema_of(school):
-        day = timezone.localdate()
-        open_entries = RegisterEntry.objects.filter(ended_on__isnull=True)
-        # Lock the pupils first, in the order move_on_register does, so no stage moves meanwhile.
-        locked = Pupil.objects.select_for_update(of=("self",)).filter(register_entries__ended_on__isnull=True)
-        list(locked.order_by("pk").values_list("pk", flat=True))
-        rows = list(
-            open_entries.values("stage_key", "stage_label", "census_code")
-            .annotate(pupils=Count("pupil_id"))
-            .order_by("census_code", "stage_key", "stage_label")
-        )
-        mappings, unmappable = stage_mappings(rows, to_toolkit)
-        if unmappable:
-            stuck = "; ".join(f"{u.pupils} at {u.label} (census {u.census_code})" for u in unmappable)
-            raise ValidationError(
-                {"toolkit_key": f"{to_toolkit.name} has no stage for some of {school.name}'s pupils: {stuck}."}
-            )
-        targets = {(m.from_key, m.from_label, m.census_code): m for m in mappings if m.changes}
-        if not targets:
-            return tuple(mappings)
-        moving = [
-            entry
-            for entry in open_entries.select_for_update().order_by("pupil_id")
-            if (entry.stage_key, entry.stage_label, entry.census_code) in targets
-        ]
-        if any(entry.started_on > day for entry in moving):
-            raise ValidationError(
-                {
-                    "toolkit_key": "Some pupils have a register change dated after today; the toolkit can change once that date has passed."
-                }
-            )
-        RegisterEntry.objects.filter(pk__in=[entry.pk for entry in moving]).update(
-            ended_on=day, end_reason=reason, updated_at=timezone.now()
-        )
-        RegisterEntry.objects.bulk_create(
-            [
-                RegisterEntry(
-                    pupil_id=entry.pupil_id,
-                    stage_key=targets[(entry.stage_key, entry.stage_label, entry.census_code)].to_key,
-                    stage_label=targets[(entry.stage_key, entry.stage_label, entry.census_code)].to_label,
-                    census_code=entry.census_code,
-                    started_on=day,
-                    reason=reason,
-                    decided_by=changed_by,
-                )
-                for entry in moving
-            ],
-            batch_size=1000,
-        )
-        records_changed_in_bulk.send(sender=RegisterEntry, model=RegisterEntry)
-        audit_events_bulk(
-            actor=changed_by,
-            action=AuditAction.CREATE,
-            object_type="registerentry",
-            pupil_ids=[entry.pupil_id for entry in moving],
-            summary=f"Register stage mapped: {reason}"[:255],
-            detail={"from_toolkit": from_toolkit.key, "to_toolkit": to_toolkit.key},
-        )
-        return tuple(mappings)
+        return remap_register_for_toolkit(school, from_toolkit, to_toolkit, changed_by=changed_by, reason=reason)
 
 
 def _audit_everywhere(organisation: Organisation, *, actor: Any, summary: str, detail: dict) -> None:
@@ -176,7 +116,7 @@ def _refresh_connection_tenant(organisation: Organisation) -> None:
         tenant.local_authority.toolkit = organisation.toolkit
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def change_school_toolkit(school: Organisation, *, toolkit_key: str, changed_by: Any) -> ToolkitChange:
     """Make `toolkit_key` the school's own toolkit ("" to follow its LA's), mapping every current register stage."""
     if school.kind != OrganisationKind.SCHOOL:
@@ -217,7 +157,7 @@ def change_school_toolkit(school: Organisation, *, toolkit_key: str, changed_by:
     return change
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def set_local_authority_toolkit(la: Organisation, *, toolkit_key: str, changed_by: Any) -> LocalAuthorityToolkitChange:
     """Make `toolkit_key` the default for the LA's schools ("" for the national default).
 

@@ -8,8 +8,12 @@ class ProvisionConfig(AppConfig):
 
     def ready(self) -> None:
         from send_core.permissions import register_pupil_visibility
+        from send_core.ports import register_pupil_provision
 
         from .permissions import pupils_in_their_groups
+        from .ports import pupil_provision_panel
 
         # Teachers and TAs who run an intervention group see the pupils in it.
         register_pupil_visibility(pupils_in_their_groups)
+        # The pupil's provision page shows the groups and individual provision they receive.
+        register_pupil_provision(pupil_provision_panel)

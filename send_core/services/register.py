@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.utils import timezone
 
 from ..models import (
     ON_REGISTER_CODES,
@@ -28,23 +28,21 @@ from ..models import (
     SupportPlan,
 )
 from ..permissions import require_edit_send_record
-from ..toolkit import Stage, current_toolkit
-from .base import AuditAction, acting_roles, audit, check_choice, check_not_future, long_date, require_text, today
-
-
-def has_ehc_plan_on(pupil: Pupil, day: datetime.date) -> bool:
-    """True when the school holds the pupil's final EHC plan and a version of it was issued by `day`.
-
-    The version in force on `day` may since have been replaced by an amended one issued later.
-    """
-    # Imported here: the EHC app's models load after the pupil record's.
-    from send_core.ehc.models import EhcPlan, EhcPlanStatus
-
-    plans = EhcPlan.objects.filter(pupil_id=pupil.pk)
-    if not plans.filter(status=EhcPlanStatus.FINAL).exists():
-        return False
-    issued = Q(issued_on__isnull=True) | Q(issued_on__lte=day)
-    return plans.filter(issued, status__in=[EhcPlanStatus.FINAL, EhcPlanStatus.SUPERSEDED]).exists()
+from ..ports import has_ehc_plan_on
+from ..selectors.stage_mapping import StageMapping, current_stage_counts, stage_mappings
+from ..signals import records_changed_in_bulk
+from ..toolkit import Stage, Toolkit, current_toolkit
+from .base import (
+    AuditAction,
+    acting_roles,
+    audit,
+    audit_events_bulk,
+    check_choice,
+    check_not_future,
+    long_date,
+    require_text,
+    today,
+)
 
 
 def _census_code(pupil: Pupil, stage: Stage, on: datetime.date) -> tuple[str, bool]:
@@ -125,9 +123,7 @@ def move_on_register(
         _check_primary_need(pupil, stage, code)
     if code == CensusCode.EHC_PLAN and not has_plan:
         _refuse_e_without_plan(stage, on)
-    starting = code in ON_REGISTER_CODES and (
-        current is None or current.census_code not in ON_REGISTER_CODES
-    )
+    starting = code in ON_REGISTER_CODES and (current is None or current.census_code not in ON_REGISTER_CODES)
     if notification_method:
         check_choice(notification_method, NotificationMethod, "notification_method", "how parents were told")
     if starting and not notification_method:
@@ -260,3 +256,66 @@ def exit_register(
         )
         audit(actor=decided_by, action=AuditAction.CREATE, obj=notification, pupil_id=pupil.pk)
     return entry
+
+
+@transaction.atomic
+def remap_register_for_toolkit(
+    school: Any, from_toolkit: Toolkit, to_toolkit: Toolkit, *, changed_by: Any, reason: str
+) -> tuple[StageMapping, ...]:
+    """In the school's schema (the caller's): close every current entry whose stage differs under the
+    new toolkit and open its mapped stage today, keeping the census code (no permission check: the
+    toolkit change that calls this has made it). Refused, changing nothing, when the new toolkit has
+    no stage for a census code some pupils are at, or a register change is dated after today."""
+    day = timezone.localdate()
+    open_entries = RegisterEntry.objects.filter(ended_on__isnull=True)
+    # Lock the pupils first, in the order move_on_register does, so no stage moves meanwhile.
+    locked = Pupil.objects.select_for_update(of=("self",)).filter(register_entries__ended_on__isnull=True)
+    list(locked.order_by("pk").values_list("pk", flat=True))
+    mappings, unmappable = stage_mappings(current_stage_counts(), to_toolkit)
+    if unmappable:
+        stuck = "; ".join(f"{u.pupils} at {u.label} (census {u.census_code})" for u in unmappable)
+        raise ValidationError(
+            {"toolkit_key": f"{to_toolkit.name} has no stage for some of {school.name}'s pupils: {stuck}."}
+        )
+    targets = {(m.from_key, m.from_label, m.census_code): m for m in mappings if m.changes}
+    if not targets:
+        return tuple(mappings)
+    moving = [
+        entry
+        for entry in open_entries.select_for_update().order_by("pupil_id")
+        if (entry.stage_key, entry.stage_label, entry.census_code) in targets
+    ]
+    if any(entry.started_on > day for entry in moving):
+        raise ValidationError(
+            {
+                "toolkit_key": "Some pupils have a register change dated after today; the toolkit can change once that date has passed."
+            }
+        )
+    RegisterEntry.objects.filter(pk__in=[entry.pk for entry in moving]).update(
+        ended_on=day, end_reason=reason, updated_at=timezone.now()
+    )
+    RegisterEntry.objects.bulk_create(
+        [
+            RegisterEntry(
+                pupil_id=entry.pupil_id,
+                stage_key=targets[(entry.stage_key, entry.stage_label, entry.census_code)].to_key,
+                stage_label=targets[(entry.stage_key, entry.stage_label, entry.census_code)].to_label,
+                census_code=entry.census_code,
+                started_on=day,
+                reason=reason,
+                decided_by=changed_by,
+            )
+            for entry in moving
+        ],
+        batch_size=1000,
+    )
+    records_changed_in_bulk.send(sender=RegisterEntry, model=RegisterEntry)
+    audit_events_bulk(
+        actor=changed_by,
+        action=AuditAction.CREATE,
+        object_type="registerentry",
+        pupil_ids=[entry.pupil_id for entry in moving],
+        summary=f"Register stage mapped: {reason}"[:255],
+        detail={"from_toolkit": from_toolkit.key, "to_toolkit": to_toolkit.key},
+    )
+    return tuple(mappings)

@@ -1,4 +1,4 @@
-"""Template helpers for the SEND pages: the school's navigation, its dashboard, and labels."""
+"""Template helpers for the SEND pages: the school's navigation, the domain apps' panels, and labels."""
 
 from __future__ import annotations
 
@@ -6,10 +6,13 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.template import Context
 from django.urls import reverse
+from django.utils.safestring import SafeString
 
 from .. import permissions
 from ..models import CensusCode, NeedType, ParticipantRole
+from ..ports import Panel
 
 register = template.Library()
 
@@ -48,13 +51,11 @@ def send_navigation(context: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"label": label, "url": url, "active": path.startswith(url)} for label, url in items]
 
 
-@register.inclusion_tag("send_core/includes/dashboard.html", takes_context=True)
-def school_dashboard(context: dict[str, Any], full: bool = False) -> dict[str, Any]:
-    """The SEND dashboard for the person's roles (SENCO, class staff, figures only or office)."""
-    from ..views.dashboard import dashboard_context
-
-    request = context["request"]
-    return {**dashboard_context(request, full=full), "request": request, "full": full}
+@register.simple_tag(takes_context=True)
+def render_panel(context: Context, panel: Panel) -> SafeString:
+    """Draw a panel a domain app contributed (built by the page's view: drawing it queries nothing)."""
+    with context.push(**panel.context):
+        return context.template.engine.get_template(panel.template).render(context)
 
 
 @register.filter
