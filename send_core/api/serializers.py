@@ -52,6 +52,25 @@ class PupilSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, pupil: Pupil) -> dict:
+        """The same fields, order and values as ModelSerializer's, read straight off the row.
+
+        The pupil list is the API's busiest read; DRF's per-field machinery was a fifth of its CPU.
+        tests/send_core/api/test_api_reads.py holds this equal to DRF's own output."""
+        row = {}
+        for name in self.Meta.fields:
+            if name == "school_class":
+                value = pupil.school_class.name if pupil.school_class_id is not None else None
+            else:
+                value = getattr(pupil, name)
+                if name in _DATES and value is not None:
+                    value = value.isoformat()
+            row[name] = value
+        return row
+
+
+_DATES = frozenset({"date_of_birth", "admission_date", "leaving_date"})
+
 
 class PupilInputSerializer(serializers.Serializer):
     """Fields a client may set on a pupil; the service applies the rules (UPN check letter and so on)."""
