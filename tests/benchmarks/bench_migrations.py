@@ -82,7 +82,7 @@ def _old_path(schemas: list[str]) -> list[float]:
 
 @pytest.mark.django_db
 def bench_fleet_migrations(request):
-    n = request.config.getoption("--schools", default=1000)
+    n = request.config.getoption("--schools", default=None) or 1000
     errors: list[BaseException] = []
 
     def in_own_connection() -> None:
