@@ -190,7 +190,7 @@ def test_after_a_decision_to_amend_the_amended_plan_reaches_the_school(in_schema
 
 
 def test_phase_transfers_are_due_by_15_february_for_year_6(in_schema, la):
-    from .test_casework import make_case
+    from .casework.test_casework import make_case
 
     on = datetime.date(2026, 11, 23)
     with in_schema(la):

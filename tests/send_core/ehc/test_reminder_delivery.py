@@ -14,7 +14,7 @@ from django.utils import timezone
 from send_core.ehc import reminders, tasks
 from send_core.ehc.models import Reminder, ReminderDelivery
 
-from .test_casework import make_case
+from .casework.test_casework import make_case
 
 pytestmark = pytest.mark.django_db
 

@@ -143,7 +143,7 @@ def test_phase_transfers_follow_the_schools_age_range(in_schema, school_a, peopl
 
 
 def test_the_la_sees_the_transfer_date_from_the_childs_school(in_schema, school_a, la):
-    from .test_casework import make_case
+    from .casework.test_casework import make_case
 
     school = Organisation.objects.get(pk=school_a.pk)
     school.phase = "infant"

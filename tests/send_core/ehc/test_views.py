@@ -12,8 +12,8 @@ from send_core.ehc.casework import services as case_acts
 from send_core.ehc.models import EhcCase, EhcRequest
 from send_core.ehc.requests import services as request_acts
 
+from .casework.test_casework import make_case
 from .conftest import make_ready_pupil
-from .test_casework import make_case
 
 pytestmark = pytest.mark.django_db
 

@@ -133,7 +133,7 @@ def test_timeliness_by_month(in_schema, la):
 
 
 def test_school_request_figures(in_schema, school_a, people):
-    from .conftest import make_ready_pupil
+    from ..conftest import make_ready_pupil
 
     with in_schema(school_a):
         pupil = make_ready_pupil()
@@ -173,7 +173,7 @@ def test_schools_are_reminded_of_annual_reviews_and_phase_transfers(in_schema, s
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     from send_core.ehc.models import EhcPlan
 
-    from .conftest import make_ready_pupil
+    from ..conftest import make_ready_pupil
 
     senco = member(school_a, "senco")
     with in_schema(school_a):
@@ -193,7 +193,7 @@ def test_schools_are_reminded_of_annual_reviews_and_phase_transfers(in_schema, s
 def test_the_senco_dashboard_lists_requests_with_the_la_and_annual_reviews_due(in_schema, school_a, people, client_for):
     from send_core.ehc.models import AnnualReview, EhcPlan
 
-    from .conftest import make_ready_pupil
+    from ..conftest import make_ready_pupil
 
     today = timezone.localdate()
     with in_schema(school_a):

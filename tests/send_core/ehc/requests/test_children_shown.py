@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from send_platform.audit.models import AuditEvent
 
-from .conftest import make_ready_pupil
+from ..conftest import make_ready_pupil
 
 
 def test_the_request_list_is_one_row_naming_each_child(in_schema, school_a, school_b, people, client_for):

@@ -154,7 +154,7 @@ def test_the_la_review_page_shows_the_familys_period_and_other_organisations_see
 def test_the_draft_plan_pages_say_when_the_familys_15_days_end_and_when_the_final_may_issue(
     in_schema, la, school_a, school_b, people, client_for
 ):
-    from .conftest import make_ready_pupil
+    from ..conftest import make_ready_pupil
 
     # Reg 13(1): served Monday 25 May 2026, the 15 days end on Monday 8 June; the final plan may issue from 9 June.
     with in_schema(la):

@@ -7,7 +7,7 @@ import pytest
 from send_core.ehc.models import EhcRequest, RequestStatus
 from send_core.ehc.requests import services as request_acts
 
-from .conftest import make_ready_pupil
+from ..conftest import make_ready_pupil
 
 pytestmark = pytest.mark.django_db
 
