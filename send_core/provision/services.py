@@ -196,7 +196,7 @@ def add_intervention(*, added_by: Any, **fields: Any) -> Intervention:
     return item
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def update_intervention(item: Intervention, *, changed_by: Any, **fields: Any) -> Intervention:
     _require_catalogue_keeper(acting_roles(changed_by))
     changed = [name for name in INTERVENTION_FIELDS if name in fields and getattr(item, name) != fields[name]]
@@ -267,7 +267,7 @@ def trust_catalogue(*, reader: Any) -> list[Intervention]:
     return entries
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def adopt_trust_intervention(entry_id: int, *, adopted_by: Any) -> Intervention:
     """Copy one of the trust's published interventions into the school's own catalogue (audited on both sides)."""
     require_manage_provision(acting_roles(adopted_by))
@@ -661,7 +661,7 @@ def add_individual_provision(
 # --- The SEN information report -----------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def save_information_report(*, school_year: str, sections: list[dict[str, str]], saved_by: Any) -> InformationReport:
     """Save the report's sections as edited (a draft made from live data the first time)."""
     require_manage_provision(acting_roles(saved_by))

@@ -101,7 +101,7 @@ def record_consent(
     return consent
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def withdraw_consent(consent: Consent, *, recorded_by: Any, withdrawn_on: datetime.date | None = None) -> Consent:
     """Record that consent was withdrawn (it no longer counts from that day)."""
     require_edit_send_record(acting_roles(recorded_by))

@@ -116,7 +116,7 @@ def record_concern_discussion(
     return concern
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def close_concern(concern: Concern, *, closed_by: Any, outcome: str, closed_on: datetime.date | None = None) -> Concern:
     """Close a concern that needs no SEN provision (e.g. resolved by adapted teaching), saying why."""
     require_edit_send_record(acting_roles(closed_by))

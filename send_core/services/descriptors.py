@@ -13,7 +13,7 @@ from ..toolkit import current_toolkit
 from .base import AuditAction, acting_roles, audit, check_choice, check_not_future, today
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def record_descriptor_level(
     pupil: Pupil,
     *,

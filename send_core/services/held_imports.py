@@ -49,7 +49,7 @@ def hold_pupil_import(data: bytes, file_name: str, *, uploaded_by: Any) -> Pendi
     data_key = AESGCM.generate_key(bit_length=KEY_BYTES * 8)
     nonce = os.urandom(_NONCE_BYTES)
     sealed = nonce + AESGCM(data_key).encrypt(nonce, bytes(data), _aad(row_id))
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         held = PendingImport.objects.create(
             id=row_id,
             file_name=file_name[:255],

@@ -376,7 +376,7 @@ def import_pupils(
     preview = _read(file, mapping)
     if preview.errors:
         return ImportResult(errors=preview.errors)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         return _write(preview.rows, imported_by=imported_by)
 
 

@@ -44,7 +44,7 @@ def record_medical_condition(
     return record
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def end_medical_condition(record: MedicalCondition, *, recorded_by: Any, ended_on: datetime.date) -> MedicalCondition:
     """Record that a condition no longer applies (the flag clears when none is current)."""
     require_edit_send_record(acting_roles(recorded_by))

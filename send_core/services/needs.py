@@ -154,7 +154,7 @@ def add_need(
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def update_need(need: PupilNeed, *, changed_by: Any, notes: str) -> PupilNeed:
     """Change the notes on a need (its type and rank change by ending it or `make_primary_need`)."""
     require_edit_send_record(acting_roles(changed_by))
@@ -165,7 +165,7 @@ def update_need(need: PupilNeed, *, changed_by: Any, notes: str) -> PupilNeed:
     return need
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def end_need(need: PupilNeed, *, ended_by: Any, ended_on: datetime.date | None = None) -> PupilNeed:
     """End a need; if it was primary, the secondary need becomes primary (a pupil at K or E must keep one)."""
     require_edit_send_record(acting_roles(ended_by))
@@ -197,7 +197,7 @@ def end_need(need: PupilNeed, *, ended_by: Any, ended_on: datetime.date | None =
     return need
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def make_primary_need(need: PupilNeed, *, changed_by: Any) -> PupilNeed:
     """Make a current need primary; the old primary becomes secondary (any old secondary becomes "other")."""
     require_edit_send_record(acting_roles(changed_by))

@@ -181,10 +181,8 @@ def create_plan(pupil: Pupil, *, created_by: Any, **sections: Any) -> SupportPla
     return plan
 
 
-@transaction.atomic
-def update_plan(
-    plan: SupportPlan, *, changed_by: Any, seen_version: str | None = None, **changes: Any
-) -> SupportPlan:
+@transaction.atomic(durable=True)
+def update_plan(plan: SupportPlan, *, changed_by: Any, seen_version: str | None = None, **changes: Any) -> SupportPlan:
     """Change a draft or active plan's sections or dates (a new version is kept).
 
     `seen_version` is the plan's version when the editor was drawn: the form posts every section, so
@@ -274,7 +272,7 @@ def close_plan_on_leaving(plan: SupportPlan, *, on: datetime.date, closed_by: An
     return plan
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def close_plan(plan: SupportPlan, *, closed_by: Any, on: datetime.date | None = None) -> SupportPlan:
     """Close a draft (set aside) or active plan; it can no longer be changed."""
     require_edit_send_record(acting_roles(closed_by))
@@ -375,7 +373,7 @@ def update_outcome(
     return outcome
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def remove_outcome(outcome: PlanOutcome, *, changed_by: Any) -> None:
     """Remove an outcome not yet reviewed (the removal is kept as a plan version)."""
     require_edit_send_record(acting_roles(changed_by))
@@ -432,7 +430,7 @@ def add_provision(
     return item
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def update_provision(
     item: PlanProvision, *, changed_by: Any, seen_version: str | None = None, **changes: Any
 ) -> PlanProvision:
@@ -463,7 +461,7 @@ def update_provision(
     return item
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def remove_provision(item: PlanProvision, *, changed_by: Any) -> None:
     """Remove a piece of provision from the plan (kept in the plan's versions)."""
     require_edit_send_record(acting_roles(changed_by))

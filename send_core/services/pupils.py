@@ -103,7 +103,7 @@ def assign_class_staff(
     return link
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def remove_class_staff(school_class: SchoolClass, *, user: Any, removed_by: Any) -> None:
     """Stop a member of staff working with a class (they no longer see its pupils)."""
     require_edit_pupil_details(acting_roles(removed_by))
@@ -167,7 +167,7 @@ def _check_dates(pupil: Pupil) -> None:
         raise ValidationError({"admission_date": "The admission date is before the date of birth."})
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def update_pupil(pupil: Pupil, *, changed_by: Any, seen_version: str | None = None, **changes: Any) -> Pupil:
     """Change a pupil's core details (names, year, class, context flags, attendance).
 
@@ -192,7 +192,7 @@ def update_pupil(pupil: Pupil, *, changed_by: Any, seen_version: str | None = No
     return pupil
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def record_leaving(
     pupil: Pupil,
     *,
@@ -278,7 +278,7 @@ def add_parent_carer(
     return parent
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def update_parent_carer(
     parent: ParentCarer, *, changed_by: Any, seen_version: str | None = None, **changes: Any
 ) -> ParentCarer:
@@ -303,7 +303,7 @@ def update_parent_carer(
     return parent
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def remove_parent_carer(parent: ParentCarer, *, removed_by: Any) -> None:
     """Remove a parent or carer who has given no consent (consent records must keep who gave them)."""
     require_edit_pupil_details(acting_roles(removed_by))

@@ -141,7 +141,7 @@ def record_review(
     return review
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def update_review(
     review: Review,
     *,

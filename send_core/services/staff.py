@@ -23,7 +23,7 @@ def _tenant_models():
             yield from config.get_models()
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def detach_staff_member(user_id: int) -> int:
     """Clear every reference to a person in this school's records (run in each schema before erasing them); returns rows changed.
 

@@ -51,7 +51,7 @@ def submit_once(
     if not key or getattr(user, "pk", None) is None:
         return act(), None
     key = key[:KEY_LENGTH]
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         Submission.objects.filter(user_id=user.pk, created_at__lt=timezone.now() - KEPT_FOR).delete()
         try:
             with transaction.atomic():

@@ -85,7 +85,7 @@ def in_feeder_schema(organisation: Organisation) -> Iterator[None]:
 
 def _denied(*, user: Any, organisation: Organisation, grant: TransitionGrant | None, reason: str) -> PermissionDenied:
     """Record a refused read in both schools' trails, and the refusal to raise."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         if grant is None:
             record_event(
                 actor=user,
@@ -137,7 +137,7 @@ def _check_reader(user: Any, organisation: Organisation, *, grant_id: int | None
         return
     reason = "Only the SENCO can read the records of pupils coming from their feeder schools."
     # Nothing of the feeder school is touched yet, so the refusal belongs in this school's own trail.
-    with transaction.atomic(), schema_context(organisation.schema_name):
+    with transaction.atomic(durable=True), schema_context(organisation.schema_name):
         record_event(
             actor=user,
             action=AuditAction.DENIED,

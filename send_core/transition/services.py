@@ -187,7 +187,7 @@ def record_destination(pupil: Pupil, *, recorded_by: Any, urn: str, name: str = 
     return pupil
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def record_cohort_destination(
     *,
     recorded_by: Any,
@@ -330,7 +330,7 @@ def _own_grant(grant: TransitionGrant, user: Any) -> TransitionGrant:
     return grant
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def change_grant_window(
     grant: TransitionGrant, *, changed_by: Any, starts_on: datetime.date, ends_on: datetime.date
 ) -> TransitionGrant:
@@ -367,7 +367,7 @@ def change_grant_window(
     return grant
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def revoke_grant(grant: TransitionGrant, *, revoked_by: Any) -> TransitionGrant:
     """End the next school's access at once."""
     grant = _own_grant(grant, revoked_by)
