@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 from send_core.models import CensusCode, Pupil
 from send_core.permissions import can_edit_send_record, require_edit_send_record, require_view_send_record
 from send_core.selectors.descriptors import descriptor_history, matching_provision
-from send_core.services.audit import record_pupil_view
+from send_core.services.viewing import record_pupil_view
 from send_core.services.descriptors import record_descriptor_level
 from send_core.toolkit import TOOLKITS, Toolkit, national_toolkit, toolkit_for
 from tenants.permissions import is_operator

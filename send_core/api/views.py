@@ -23,7 +23,7 @@ from ..services import plans as plan_services
 from ..services import pupils as pupil_services
 from ..services import register as register_services
 from ..services import reviews as review_services
-from ..services.audit import record_pupil_view
+from ..services.viewing import record_pupil_view
 from . import serializers as s
 from .idempotency import idempotent
 

@@ -5,7 +5,7 @@ import datetime
 from send_platform.audit.models import AuditEvent
 
 from send_core.selectors import record_trail, who_viewed
-from send_core.services.audit import record_pupil_view
+from send_core.services.viewing import record_pupil_view
 from send_core.services.concerns import raise_concern
 from send_core.services.needs import add_need
 from send_core.services.pupils import update_pupil

@@ -1,4 +1,4 @@
-"""Recording who looked at a pupil's record."""
+"""Recording who looked at a pupil's record (each view goes into the audit trail)."""
 
 from __future__ import annotations
 
