@@ -1,0 +1,1 @@
+"""The LA's side of EHC work: the inbox, cases and their statutory clock, advice, plans, annual reviews."""
