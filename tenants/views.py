@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from base64 import b32encode
+from typing import Any
 from urllib.parse import urlsplit
 
 import segno
@@ -13,11 +14,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.models import Device
 from send_platform.audit.models import AuditAction
 from send_platform.audit.services import record_event
+from send_platform.ui.acts import act
+from send_platform.ui.pages import form_page
 
 from . import enrolment, selectors, services
 from .authenticators import config_url, confirmed_device_for, device_secret
@@ -264,27 +268,28 @@ def operator_organisations(request: HttpRequest) -> HttpResponse:
     if not is_operator(request.roles):
         raise PermissionDenied("Only platform operators can manage organisations.")
     form = ProvisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def provision(data: dict[str, Any]) -> Any:
+        data = dict(data)
         for key in ("urn", "la_code", "establishment_number", "phase", "first_year_group", "last_year_group"):
             data[key] = data.get(key) or ""
-        try:
-            result = services.provision_organisation(invited_by=request.user, **data)
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(
-                request,
-                f"{result.organisation.name} is ready at {result.domain.domain} "
-                f"({result.seconds:.2f} s). The first member has been invited.",
-            )
-            return redirect("operator-organisations")
-    return render(
+        return services.provision_organisation(invited_by=request.user, **data)
+
+    return act(
         request,
-        "tenants/operator_organisations.html",
-        {"organisations": selectors.all_organisations(), "form": form},
-        status=400 if form.errors else 200,
+        form,
+        provision,
+        success=lambda result: (
+            f"{result.organisation.name} is ready at {result.domain.domain} "
+            f"({result.seconds:.2f} s). The first member has been invited."
+        ),
+        redirect_to=reverse("operator-organisations"),
+        page=lambda: form_page(
+            request,
+            "tenants/operator_organisations.html",
+            {"organisations": selectors.all_organisations(), "form": form},
+            form,
+        ),
     )
 
 
