@@ -481,18 +481,6 @@ def link_plan_provision(line: PlanProvision, member: GroupMember, *, linked_by: 
     return line
 
 
-@transaction.atomic
-def remove_pupil_from_group(member: GroupMember, *, removed_by: Any, left_on: datetime.date | None = None) -> None:
-    """A pupil leaves a group on a date (their attendance and measures stay)."""
-    require_manage_provision(acting_roles(removed_by))
-    left_on = left_on or today()
-    if left_on < member.joined_on:
-        raise ValidationError({"left_on": "A pupil cannot leave a group before joining it."})
-    member.left_on = left_on
-    member.save(update_fields=["left_on", "updated_at"])
-    audit(actor=removed_by, action=AuditAction.UPDATE, obj=member, pupil_id=member.pupil_id, fields=["left_on"])
-
-
 def _members_on(group: ProvisionGroup, day: datetime.date) -> list[GroupMember]:
     return [
         m
