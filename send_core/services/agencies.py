@@ -26,6 +26,7 @@ from .base import (
     check_choice,
     check_not_future,
     long_date,
+    require_text,
     save_clean,
     today,
 )
@@ -52,6 +53,19 @@ def ensure_agency_catalogue(*, by: Any) -> list[Agency]:
     missing = [Agency(kind=kind, name=name) for kind, name in DEFAULT_AGENCIES if kind not in have]
     Agency.objects.bulk_create(missing, ignore_conflicts=True)
     return list(Agency.objects.order_by("name"))
+
+
+@transaction.atomic
+def add_agency(*, added_by: Any, kind: str, name: str, contact: str = "") -> Agency:
+    """Add a service to the school's agency catalogue."""
+    require_edit_send_record(acting_roles(added_by))
+    check_choice(kind, AgencyKind, "kind", "the kind of agency")
+    name = require_text(name, "name", "Enter the agency's name.")
+    if Agency.objects.filter(name__iexact=name).exists():
+        raise ValidationError({"name": f"{name} is already in the catalogue."})
+    agency = save_clean(Agency(kind=kind, name=name, contact=contact.strip()))
+    audit(actor=added_by, action=AuditAction.CREATE, obj=agency, pupil_id=None)
+    return agency
 
 
 # --- Consent ---------------------------------------------------------------------------------
