@@ -10,7 +10,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from send_platform.ui.acts import act
 from send_platform.ui.pages import form_page, posted
 
 from send_core.services.base import AuditAction, audit, today
@@ -177,20 +179,15 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(request, TEMPLATES + "case.html", _case_context(request, item))
 
 
-def _act(request: HttpRequest, item: EhcCase, form, act, success: str, form_name: str) -> HttpResponse:
+def _act(request: HttpRequest, item: EhcCase, form, do, success: str, form_name: str) -> HttpResponse:
     """Run one act from a form on the case page; on refusal show the case again with the form's errors."""
-    if form.is_valid():
-        try:
-            act(form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, success)
-            return redirect("ehc:case", item.pk)
-    item = selectors.get_case(item.pk)
-    return form_page(
-        request, TEMPLATES + "case.html", _case_context(request, item, failed_forms=[form], **{form_name: form}), form
-    )
+
+    def page() -> HttpResponse:
+        fresh = selectors.get_case(item.pk)
+        context = _case_context(request, fresh, failed_forms=[form], **{form_name: form})
+        return form_page(request, TEMPLATES + "case.html", context, form)
+
+    return act(request, form, do, success=success, redirect_to=reverse("ehc:case", args=[item.pk]), page=page)
 
 
 @require_POST
@@ -407,7 +404,7 @@ def case_annual_review(request: HttpRequest, review_id: int) -> HttpResponse:
             posted(request), initial={"on": today(), "decision": review.school_recommendation}
         )
 
-        def act(data: dict) -> None:
+        def do(data: dict) -> None:
             annual_reviews.decide_annual_review(review, decided_by=request.user, **data)
 
         done = f"The decision has been sent to {review.case.school_name}."
@@ -416,7 +413,7 @@ def case_annual_review(request: HttpRequest, review_id: int) -> HttpResponse:
         initial = {f"section_{k}": v for k, v in current.section_texts().items()} if current else {}
         form = amend_form = PlanSectionsForm(posted(request), initial=initial)
 
-        def act(data: dict) -> None:
+        def do(data: dict) -> None:
             annual_reviews.issue_amended_plan(review, issued_by=request.user, sections=amend_form.sections())
 
         done = f"The amended plan has been issued to {review.case.school_name}."
@@ -425,7 +422,7 @@ def case_annual_review(request: HttpRequest, review_id: int) -> HttpResponse:
             raise Http404("Nothing more to do on this review.")
         if form.is_valid():
             try:
-                act(form.cleaned_data)
+                do(form.cleaned_data)
             except ValidationError as error:
                 form.add_service_errors(error)
             else:
