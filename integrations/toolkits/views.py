@@ -16,13 +16,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
+from send_platform.ui.acts import act
+from send_platform.ui.pages import form_page
 
 from send_core.models import CensusCode, Pupil
 from send_core.permissions import can_edit_send_record, require_edit_send_record, require_view_send_record
 from send_core.selectors.descriptors import descriptor_history, matching_provision
-from send_core.services.viewing import record_pupil_view
 from send_core.services.descriptors import record_descriptor_level
+from send_core.services.viewing import record_pupil_view
 from send_core.toolkit import TOOLKITS, Toolkit, national_toolkit, toolkit_for
 from tenants.permissions import is_operator
 from tenants.roles import OrganisationKind
@@ -195,31 +198,22 @@ def matching_provision_page(request: HttpRequest, pupil_id: int) -> HttpResponse
     require_view_send_record(request.user, request.roles, pupil)
     can_edit = can_edit_send_record(request.roles)
     form = DescriptorLevelForm(request.POST or None)
-    status = 200
     if request.method == "POST":
         require_edit_send_record(request.roles)
-        if form.is_valid():
-            try:
-                record = record_descriptor_level(
-                    pupil,
-                    area=form.cleaned_data["area"],
-                    level_key=form.cleaned_data["level_key"],
-                    notes=form.cleaned_data["notes"],
-                    recorded_by=request.user,
-                )
-            except ValidationError as error:
-                for message in _validation_messages(error):
-                    form.add_error(None, message)
-            else:
-                messages.success(request, f"{record.get_area_display()}: recorded as {record.level_label}.")
-                return redirect("toolkits:matching", pupil_id=pupil.pk)
-        status = 400
-    record_pupil_view(request.user, pupil, school, "matching provision to need")
-    toolkit = toolkit_for(school)
-    return render(
-        request,
-        "integrations/toolkits/matching.html",
-        {
+
+    def record_level(data: dict[str, Any]) -> Any:
+        try:
+            return record_descriptor_level(
+                pupil, area=data["area"], level_key=data["level_key"], notes=data["notes"], recorded_by=request.user
+            )
+        except ValidationError as error:
+            # Every reason is shown above the form, whichever field the service named.
+            raise ValidationError(_validation_messages(error)) from error
+
+    def page() -> HttpResponse:
+        record_pupil_view(request.user, pupil, school, "matching provision to need")
+        toolkit = toolkit_for(school)
+        context = {
             "pupil": pupil,
             "matching": matching_provision(pupil, toolkit=toolkit),
             "toolkit": toolkit,
@@ -227,8 +221,16 @@ def matching_provision_page(request: HttpRequest, pupil_id: int) -> HttpResponse
             "can_edit": can_edit,
             "form": form,
             "posted_area": form.data.get("area", "") if request.method == "POST" else "",
-        },
-        status=status,
+        }
+        return form_page(request, "integrations/toolkits/matching.html", context, form)
+
+    return act(
+        request,
+        form,
+        record_level,
+        success=lambda record: f"{record.get_area_display()}: recorded as {record.level_label}.",
+        redirect_to=reverse("toolkits:matching", kwargs={"pupil_id": pupil.pk}),
+        page=page,
     )
 
 
