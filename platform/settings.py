@@ -399,15 +399,6 @@ CELERY_BEAT_SCHEDULE: dict = {
     "clear-expired-sessions": {"task": "tenants.clear_expired_sessions", "schedule": crontab(hour=2, minute=45)},
 }
 
-# Functions that add demo records to the demo organisations, in order (see `seed_demo`).
-CAIRN_DEMO_SEEDERS: list[str] = ["send_core.demo.seed_demo_pupils"]
-CAIRN_DEMO_SEEDERS.append("send_core.provision.demo.seed_demo_provision")
-# EHC plans for the pupils at that stage, and requests and cases at Westmere through the exchange.
-CAIRN_DEMO_SEEDERS.append("send_core.ehc.demo.seed_demo_ehc")
-# Transition needs the pupils: a Millbrook Year 6 pupil bound for Harbourside, with a live grant.
-CAIRN_DEMO_SEEDERS.append("send_core.transition.demo.seed_demo_transition")
-# Reporting figures are worked out from what every other seeder made, so they come last.
-CAIRN_DEMO_SEEDERS.append("send_graphql.demo.seed_demo_reporting")
 
 # --- Secure exchange --------------------------------------------------------------------
 # A clamd daemon (host:port or socket path) scans every document sent; without one, only the

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 import logging
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -392,8 +393,16 @@ def _cast(prefix: str) -> _Cast | None:
     )
 
 
-def seed_demo_pupils(organisations: dict[str, Organisation]) -> None:
-    """Add demo pupils and their SEND records to each demo school that has none yet (idempotent)."""
+# The school's copy of the LA's final EHC plan for a pupil, issued on a day (the EHC app's demo makes it).
+EhcPlanCopy = Callable[[Organisation, Pupil, datetime.date], None]
+
+
+def seed_demo_pupils(organisations: dict[str, Organisation], *, ehc_plan_copy: EhcPlanCopy | None = None) -> None:
+    """Add demo pupils and their SEND records to each demo school that has none yet (idempotent).
+
+    `ehc_plan_copy` records the plan a pupil at the EHC plan stage holds (the demo is composed in
+    `send_platform.demo`); without it those pupils stay at SEN Support, as the register needs a plan for E.
+    """
     for slug, prefix in DEMO_SCHOOLS.items():
         organisation = organisations.get(slug)
         if organisation is None:
@@ -406,12 +415,13 @@ def seed_demo_pupils(organisations: dict[str, Organisation]) -> None:
             if Pupil.objects.exists():
                 continue
             with transaction.atomic():
-                _School(organisation, cast, random.Random(f"cairn-demo-{slug}")).build()
+                _School(organisation, cast, random.Random(f"cairn-demo-{slug}"), ehc_plan_copy).build()
 
 
 class _School:
-    def __init__(self, organisation: Organisation, cast: _Cast, rng: random.Random):
+    def __init__(self, organisation: Organisation, cast: _Cast, rng: random.Random, ehc_plan_copy: EhcPlanCopy | None):
         self.organisation = organisation
+        self.ehc_plan_copy = ehc_plan_copy
         self.cast = cast
         self.rng = rng
         self.today = timezone.localdate()
@@ -659,10 +669,10 @@ class _School:
             )
         plan = activate_plan(plan, activated_by=self.senco, on=starts)
 
-        if kind == "ehc":
+        if kind == "ehc" and self.ehc_plan_copy is not None:
             issued_on = starts + datetime.timedelta(days=100)
             # E needs the plan on record first (school census guide): the school's copy of the LA's final plan.
-            self.ehc_plan_copy(pupil, issued_on)
+            self.ehc_plan_copy(self.organisation, pupil, issued_on)
             place_on_register(
                 pupil,
                 "ehc_plan",
@@ -675,21 +685,6 @@ class _School:
         self.meetings(pupil, sen_start)
         if story.agency and rng.random() < 0.7:
             self.referral(pupil, story, sen_start)
-
-    def ehc_plan_copy(self, pupil: Pupil, issued_on: datetime.date) -> None:
-        # Imported here: the EHC app's models load after the pupil record's.
-        from .ehc.demo import _plan_sections
-        from .ehc.models import EhcPlan, EhcPlanStatus
-
-        la = self.organisation.local_authority
-        EhcPlan.objects.create(
-            pupil=pupil,
-            status=EhcPlanStatus.FINAL,
-            issued_on=issued_on,
-            local_authority_name=la.name if la else "",
-            issued_by_name="Tom Hollis",
-            **{f"section_{key}": text for key, text in _plan_sections(pupil, self.organisation).items()},
-        )
 
     def reviews(self, plan: SupportPlan, kind: str) -> None:
         rng = self.rng

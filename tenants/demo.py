@@ -1,8 +1,8 @@
 """The demo: a fictional local authority, a trust, three primary schools and a secondary,
 with a person in every role. Idempotent: running it again changes nothing.
 
-Every name here is invented. Later parts of Cairn add children to these schools through
-`CAIRN_DEMO_SEEDERS` (see `seed_demo`).
+Every name here is invented. The apps above add children to these schools; the whole demo is
+composed in `send_platform.demo` (see `seed_demo`).
 """
 
 from __future__ import annotations

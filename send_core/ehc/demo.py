@@ -67,6 +67,19 @@ def _sections(first_name: str, needs: str, school: Organisation) -> dict[str, st
     }
 
 
+def school_plan_copy(school: Organisation, pupil: Pupil, issued_on: datetime.date) -> None:
+    """The school's copy of the LA's final EHC plan for a demo pupil at the EHC plan stage."""
+    la = school.local_authority
+    EhcPlan.objects.create(
+        pupil=pupil,
+        status=EhcPlanStatus.FINAL,
+        issued_on=issued_on,
+        local_authority_name=la.name if la else "",
+        issued_by_name="Tom Hollis",
+        **{f"section_{key}": text for key, text in _plan_sections(pupil, school).items()},
+    )
+
+
 def seed_demo_ehc(organisations: dict[str, Organisation]) -> None:
     la = organisations.get("westmere")
     manager = _user(f"sen.manager@{DEMO_EMAIL_DOMAIN}")

@@ -7,6 +7,7 @@ from django.utils import timezone
 from send_platform.audit.models import AuditEvent
 
 from send_core.demo import seed_demo_pupils
+from send_core.ehc.demo import school_plan_copy
 from send_core.models import (
     AgencyInvolvement,
     Assessment,
@@ -36,7 +37,7 @@ def test_the_demo_school_shows_something_true_on_every_page(in_a, staff, in_b):
     today = timezone.localdate()
 
     started = time.perf_counter()
-    seed_demo_pupils({"millbrook": in_a, "westmere": None})
+    seed_demo_pupils({"millbrook": in_a, "westmere": None}, ehc_plan_copy=school_plan_copy)
     seconds = time.perf_counter() - started
 
     pupils = list(Pupil.objects.all())

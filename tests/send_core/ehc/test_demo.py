@@ -6,7 +6,7 @@ import pytest
 
 from integrations.exchange.models import Envelope
 from send_core.demo import seed_demo_pupils
-from send_core.ehc.demo import seed_demo_ehc
+from send_core.ehc.demo import school_plan_copy, seed_demo_ehc
 from send_core.ehc.models import EhcCase, EhcPlan, EhcRequest
 from send_core.models import RegisterEntry
 
@@ -20,7 +20,7 @@ def test_demo_ehc(in_schema, school_a, school_b, la, member):
     member(la, "sen_manager", email="sen.manager@demo.cairn.test")
     member(la, "caseworker", email="caseworker@demo.cairn.test", full_name="Tom Hollis")
     organisations = {"millbrook": school_a, "oakfield": school_b, "westmere": la}
-    seed_demo_pupils(organisations)
+    seed_demo_pupils(organisations, ehc_plan_copy=school_plan_copy)
     seed_demo_ehc(organisations)
     seed_demo_ehc(organisations)
 

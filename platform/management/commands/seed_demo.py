@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.module_loading import import_string
+from send_platform.demo import seed_demo
 
-from tenants.demo import DEMO_PASSWORD, SCHOOLS, demo_sign_ins, seed_demo_organisations
+from tenants.demo import DEMO_PASSWORD, SCHOOLS, demo_sign_ins
 
 
 class Command(BaseCommand):
-    help = "Load the demo organisations, people and (through seeders) children. Safe to run twice."
+    help = "Load the demo organisations, people and children (composed in send_platform.demo). Safe to run twice."
 
     def add_arguments(self, parser):
         parser.add_argument("--port", default="8000")
@@ -15,10 +15,7 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             # The demo's accounts share a published password.
             raise CommandError("The demo is for development machines only; it is refused in production.")
-        organisations = seed_demo_organisations()
-        # Other parts of Cairn add their demo records (pupils, plans, cases) in this order.
-        for path in settings.CAIRN_DEMO_SEEDERS:
-            import_string(path)(organisations)
+        organisations = seed_demo()
         port = options["port"]
         base = settings.BASE_DOMAIN
         self.stdout.write("")
