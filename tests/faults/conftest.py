@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,7 +29,7 @@ REDIS_SERVER = shutil.which("redis-server")
 
 
 def _why_not_runnable() -> str | None:
-    if not os.environ.get("CELERY_BROKER_URL", "").startswith("redis://"):
+    if not settings.CELERY_BROKER_URL.startswith("redis://"):
         return "the fault suite runs on a Redis broker (CELERY_BROKER_URL redis://), as in CI's second pass"
     if REDIS_SERVER is None:
         return "the fault suite starts its own redis-server, and none is installed"

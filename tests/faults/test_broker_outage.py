@@ -48,5 +48,6 @@ def test_the_worker_survives_a_redis_outage_while_it_holds_a_countdown_task(redi
     # And it keeps working: new tasks are taken and run.
     second, second_id = queue_refresh(redis_server.url(), school_a)
     wait_until(lambda: succeeded(second), timeout=20, what="a task sent after the outage to run")
+    wait_until(lambda: not broker.hlen("unacked"), timeout=10, what="that task to be acknowledged")
     assert worker.count(executed(second_id)) == 1
     assert figures_rows(school_a) == 1  # the same day's figures, replaced

@@ -16,9 +16,14 @@ from tests.faults.tasks import executed, figures_rows, queue_refresh, received, 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
 
-def _waiting_for_the_refresh_lock() -> int:
+def _waiting_for_the_refresh_lock(organisation) -> int:
+    """Sessions of this test database waiting for the refresh lock of `organisation`."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND classid = %s"
+            " AND objid = %s AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+            [REFRESH_LOCK_SPACE, organisation.pk],
+        )
         return cursor.fetchone()[0]
 
 
@@ -30,7 +35,7 @@ def test_a_refresh_killed_mid_run_is_run_again_and_stored_once(redis_server, sta
     try:
         run, task_id = queue_refresh(redis_server.url(), school_a)
         wait_until(
-            lambda: status(run) == RefreshStatus.RUNNING and _waiting_for_the_refresh_lock(),
+            lambda: status(run) == RefreshStatus.RUNNING and _waiting_for_the_refresh_lock(school_a),
             timeout=20,
             what="the refresh to be running",
         )
@@ -58,7 +63,7 @@ def test_a_whole_worker_killed_mid_run_leaves_the_task_for_the_next_worker(redis
     try:
         run, task_id = queue_refresh(redis_server.url(), school_a)
         wait_until(
-            lambda: status(run) == RefreshStatus.RUNNING and _waiting_for_the_refresh_lock(),
+            lambda: status(run) == RefreshStatus.RUNNING and _waiting_for_the_refresh_lock(school_a),
             timeout=20,
             what="the refresh to be running",
         )
