@@ -31,6 +31,8 @@ def scene(django_db_setup, django_db_blocker, tmp_path_factory) -> Scene:
     ):
         # Each test's own transaction becomes a savepoint inside this one.
         outer = transaction.atomic()
+        # It stands in for a test case's own transaction, so the scene's durable acts may run inside it.
+        outer._from_testcase = True
         outer.__enter__()
         try:
             built = build_scene()
