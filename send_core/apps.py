@@ -14,3 +14,7 @@ class SendCoreConfig(AppConfig):
         # A school's home page shows its SEND dashboard; off-boarding exports and deletes its pupils' documents.
         register_school_home_section(school_home_section)
         register_stored_files(documents_for_export)
+        # The kinds of record a pupil has (the domain apps register theirs in their own ready()).
+        from .record_kinds import register as register_record_kinds
+
+        register_record_kinds()

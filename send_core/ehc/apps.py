@@ -17,3 +17,7 @@ class EhcConfig(AppConfig):
         register_ehc_plan_in_force(ehc_plan_in_force)
         # The SENCO's dashboard shows the requests with the LA and the annual reviews due.
         register_dashboard_panel(ehc_dashboard_panel)
+        # EHC plans, requests and annual reviews as kinds of record on a pupil.
+        from .kinds import register as register_record_kinds
+
+        register_record_kinds()

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
+from send_core.kinds import record_kinds
 from send_core.models import (
     AgencyInvolvement,
     Assessment,
@@ -118,11 +119,10 @@ def pupil_plan_provision(pupil: Pupil) -> QuerySet:
 
 
 def _annual_cost(pupil: Pupil, today: datetime.date) -> Decimal | None:
-    """The pupil's costed provision over the last year, where the school maps its provision."""
-    from send_core.provision.selectors import annual_cost_by_pupil
-
-    costs = annual_cost_by_pupil(year_start=today - datetime.timedelta(days=365), year_end=today)
-    return costs.get(pupil.pk)
+    """The pupil's costed provision over the last year, from the kinds that cost it (the provision map)."""
+    costs = [kind.annual_cost(pupil, today) for kind in record_kinds() if kind.annual_cost is not None]
+    known = [cost for cost in costs if cost is not None]
+    return sum(known, Decimal(0)) if known else None
 
 
 def _attainment(pupil: Pupil) -> list[dict[str, Any]]:

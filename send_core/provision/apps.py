@@ -17,3 +17,7 @@ class ProvisionConfig(AppConfig):
         register_pupil_visibility(pupils_in_their_groups)
         # The pupil's provision page shows the groups and individual provision they receive.
         register_pupil_provision(pupil_provision_panel)
+        # Group places, sessions and individual provision as kinds of record on a pupil.
+        from .kinds import register as register_record_kinds
+
+        register_record_kinds()

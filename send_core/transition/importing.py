@@ -22,6 +22,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from ..kinds import record_kinds
 from ..models import (
     AREA_FOR_NEED_TYPE,
     NUMERIC_ASSESSMENT_KINDS,
@@ -463,51 +464,14 @@ def _assessments(pupil: Pupil, record: dict, user: Any, result: ImportedFile) ->
         result.added["assessments"] = added
 
 
-def _ehc_plan(pupil: Pupil, record: dict, school: str, user: Any, result: ImportedFile) -> None:
-    """The EHC plan comes in as this school's copy of the final plan, when the file carries a whole one."""
-    item = record.get("ehc_plan")
-    if not isinstance(item, dict):
-        return
-    # Imported here rather than at the top: the EHC module's models load after the core ones.
-    from send_core.ehc.models import PLAN_SECTIONS, REQUIRED_SECTIONS, EhcPlan, EhcPlanStatus
-
-    letters = {key: letter for key, letter, _ in PLAN_SECTIONS}
-    texts: dict[str, str] = {}
-    for section in item.get("sections") or []:
-        if isinstance(section, dict) and section.get("key") in letters:
-            texts[section["key"]] = _text(section.get("text")).strip()
-    issued_on = _date(item.get("issued_on"))
-    missing = [letters[key] for key, _, _ in PLAN_SECTIONS if key in REQUIRED_SECTIONS and not texts.get(key)]
-    if EhcPlan.objects.filter(pupil=pupil, status=EhcPlanStatus.FINAL).exists():
-        result.skipped.append("EHC plan (this school already holds a final EHC plan for the pupil)")
-        return
-    if missing or issued_on is None:
-        gaps = [f"section{'s' if len(missing) > 1 else ''} {', '.join(missing)}"] if missing else []
-        if issued_on is None:
-            gaps.append("the date it was issued")
-        result.skipped.append(
-            f"EHC plan ({' and '.join(gaps)} missing from the file; ask the local authority for the final plan)"
-        )
-        return
-    version = item.get("version")
-    plan = EhcPlan(
-        pupil=pupil,
-        status=EhcPlanStatus.FINAL,
-        version=version if isinstance(version, int) and not isinstance(version, bool) and version > 0 else 1,
-        issued_on=issued_on,
-        local_authority_name=_text(item.get("local_authority"), 200).strip(),
-        **{f"section_{key}": text for key, text in texts.items()},
-    )
-    plan.full_clean()
-    plan.save()
-    audit(
-        actor=user,
-        action=AuditAction.CREATE,
-        obj=plan,
-        pupil_id=pupil.pk,
-        summary=f"Kept the EHC plan that came with the transition file from {school}"[:255],
-    )
-    result.added["EHC plan"] = 1
+def _read_by_kinds(pupil: Pupil, record: dict, school: str, user: Any, result: ImportedFile) -> None:
+    """The sections that kinds owned by domain apps read back themselves (the EHC plan), through the registry."""
+    for kind in record_kinds():
+        if kind.read_from_file is None or kind.transition_section not in record:
+            continue
+        part = kind.read_from_file(pupil, record[kind.transition_section], school, user)
+        result.added.update(part.added)
+        result.skipped.extend(part.skipped)
 
 
 @transaction.atomic
@@ -525,7 +489,7 @@ def import_transition_record(record: dict[str, Any], *, imported_by: Any) -> Imp
     _agencies(pupil, record, imported_by, result)
     _medical(pupil, record, imported_by, result)
     _assessments(pupil, record, imported_by, result)
-    _ehc_plan(pupil, record, school, imported_by, result)
+    _read_by_kinds(pupil, record, school, imported_by, result)
     audit(
         actor=imported_by,
         action=AuditAction.CREATE,

@@ -9,7 +9,6 @@ JSON and can never be saved back as a model.
 from __future__ import annotations
 
 import datetime
-import importlib
 import logging
 from collections.abc import Iterable
 from dataclasses import asdict, is_dataclass
@@ -18,6 +17,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 
+from ..kinds import kinds_in_section
 from ..models import (
     AgencyInvolvement,
     Assessment,
@@ -87,19 +87,15 @@ def _plain(value: Any) -> Any:
     return _iso(value)
 
 
-def ehc_plan_reader() -> Any | None:
-    """`send_core.ehc.selectors.current_ehc_plan`, where the EHC module is installed; else None."""
-    try:
-        module = importlib.import_module("send_core.ehc.selectors")
-    except ImportError:
-        return None
-    return getattr(module, "current_ehc_plan", None)
+def _written_by_kinds(section: str, pupil: Pupil) -> list[Any]:
+    """What the kinds owned by domain apps write into a section (the EHC plan), through the registry."""
+    parts = [kind.write_to_file(pupil) for kind in kinds_in_section(section) if kind.write_to_file is not None]
+    return [_plain(part) for part in parts if part is not None]
 
 
 def has_ehc_plan(pupil: Pupil) -> bool:
     """Whether the pupil has a current EHC plan to hand on."""
-    reader = ehc_plan_reader()
-    return reader is not None and reader(pupil) is not None
+    return bool(_written_by_kinds("ehc_plan", pupil))
 
 
 def _school(organisation: Any) -> dict[str, str]:
@@ -289,37 +285,8 @@ def _medical(pupil: Pupil) -> list[dict[str, Any]]:
 
 
 def _ehc_plan(pupil: Pupil) -> dict[str, Any] | None:
-    reader = ehc_plan_reader()
-    if reader is None:
-        return None
-    plan = reader(pupil)
-    if plan is None:
-        return None
-    sections = getattr(plan, "sections", None)
-    if callable(sections):
-        sections = sections()
-    if sections is None and isinstance(plan, dict):
-        sections = plan.get("sections")
-    if hasattr(sections, "all"):
-        sections = list(sections.all())
-    rows = []
-    for section in sections or ():
-        if isinstance(section, dict):
-            rows.append({key: _plain(value) for key, value in section.items()})
-        else:
-            rows.append(
-                {
-                    "key": str(getattr(section, "key", getattr(section, "letter", ""))),
-                    "title": str(getattr(section, "title", getattr(section, "label", ""))),
-                    "text": str(getattr(section, "text", getattr(section, "content", ""))),
-                }
-            )
-    return {
-        "issued_on": _iso(getattr(plan, "issued_on", None)),
-        "version": getattr(plan, "version", None),
-        "local_authority": str(getattr(plan, "local_authority_name", "") or ""),
-        "sections": rows,
-    }
+    parts = _written_by_kinds("ehc_plan", pupil)
+    return parts[0] if parts else None
 
 
 def chosen_documents(pupil: Pupil, document_ids: Iterable[int]) -> list[Document]:

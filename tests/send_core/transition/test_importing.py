@@ -169,3 +169,21 @@ def test_a_later_files_plan_of_the_same_title_keeps_its_own_reviews(transition, 
         assert set(Review.objects.filter(plan=older).values_list("held_on", flat=True)) == older_reviews
     with in_schema(transition.other):
         assert not SupportPlan.objects.exists()
+
+
+# --- The EHC plan travels through the record-kind registry ------------------------------------------
+
+
+def test_the_file_carries_and_reads_the_ehc_plan_only_through_its_registered_kind(transition, in_schema, monkeypatch):
+    from send_core import kinds
+
+    record = _with_ehc_plan(transition, in_schema, **WHOLE_PLAN)
+    assert record["ehc_plan"]["issued_on"] == "2025-03-14" and record["ehc_plan"]["version"] == 2
+    assert [section["letter"] for section in record["ehc_plan"]["sections"]][:3] == ["A", "B", "C"]
+    # Without the EHC app's kind, neither the export nor the import knows of EHC plans at all.
+    monkeypatch.delitem(kinds._KINDS, "ehc_plans")
+    assert "ehc_plan" not in _record(transition, in_schema)
+    with in_schema(transition.secondary):
+        result = import_transition_record(record, imported_by=transition.senco_high)
+        assert "EHC plan" not in result.added
+        assert not EhcPlan.objects.filter(pupil=result.pupil).exists()
