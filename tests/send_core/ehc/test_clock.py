@@ -65,7 +65,8 @@ def test_overlapping_exceptions_count_each_day_once():
     received=st.dates(min_value=D(2015, 1, 1), max_value=D(2035, 12, 31)),
     spans=st.lists(
         # Each starts no later than the 20-week date, so each held up the final plan and moves it.
-        st.tuples(st.integers(min_value=0, max_value=140), st.integers(min_value=0, max_value=60)), max_size=4
+        st.tuples(st.integers(min_value=0, max_value=140), st.integers(min_value=0, max_value=60)),
+        max_size=4,
     ),
 )
 def test_exceptions_never_bring_a_date_forward_and_count_each_day_once(received, spans):

@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from send_core.ehc import services
-from send_core.ehc.selectors import evidence_for
+from send_core.ehc.evidence import evidence_for
+from send_core.ehc.requests import services as request_acts
 from send_core.models import Review, ReviewStatus
 from send_core.toolkit import EvidenceItem, national_toolkit, register_toolkit, unregister_toolkit
 from tests.send_core.ehc.conftest import make_ready_pupil
@@ -37,7 +37,7 @@ def test_one_review_is_not_the_two_a_toolkit_asks_for(in_schema, school_a, peopl
         pupil = make_ready_pupil(with_reviews=False)
         plan = pupil.plans.get()
         ReviewFactory(plan=plan, status=ReviewStatus.CLOSED)
-        request = services.start_ehc_request(pupil, started_by=people.senco)
+        request = request_acts.start_ehc_request(pupil, started_by=people.senco)
         row = _reviews_row(request, two_reviews_first)
         assert not row.held and row.summary == "1 review; Two Cycles Toolkit asks for 2"
         # The national checklist asks for no number, so the one review is evidence there.
