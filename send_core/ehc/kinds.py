@@ -13,7 +13,7 @@ from send_core.models import Pupil
 from send_core.services.base import AuditAction, audit
 
 from .models import PLAN_SECTIONS, REQUIRED_SECTIONS, AnnualReview, EhcPlan, EhcPlanStatus, EhcRequest
-from .selectors import current_ehc_plan
+from .requests.selectors import current_ehc_plan
 
 
 def plan_for_file(pupil: Pupil) -> dict[str, Any] | None:

@@ -5,11 +5,11 @@ import datetime
 from send_platform.audit.models import AuditEvent
 
 from send_core.selectors import record_trail, who_viewed
-from send_core.services.viewing import record_pupil_view
 from send_core.services.concerns import raise_concern
 from send_core.services.needs import add_need
 from send_core.services.pupils import update_pupil
 from send_core.services.register import place_on_register
+from send_core.services.viewing import record_pupil_view
 from tests.send_core.factories import PupilFactory
 
 

@@ -16,8 +16,8 @@ from send_core.toolkit import Toolkit
 
 from .. import reviews as reviews_rules
 from .. import transfers
-from ..models import OPEN_REQUEST_STATUSES, AnnualReview, EhcPlan, EhcPlanStatus, EhcRequest, RequestStatus
 from ..evidence import evidence_for
+from ..models import OPEN_REQUEST_STATUSES, AnnualReview, EhcPlan, EhcPlanStatus, EhcRequest, RequestStatus
 
 
 def request_payload(request: EhcRequest, toolkit: Toolkit, *, today: datetime.date) -> dict[str, Any]:

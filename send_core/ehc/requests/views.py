@@ -15,9 +15,9 @@ from send_core.services.concurrency import version_of
 from send_core.views.common import pupil_context, pupil_for, record_children_shown, record_view, toolkit
 
 from .. import reviews, threads
+from ..evidence import evidence_for
 from ..models import AnnualReview, AnnualReviewStatus, EhcPlan, EhcRequest
 from ..permissions import can_work_on_requests, require_school_ehc
-from ..evidence import evidence_for
 from . import annual_reviews, selectors, services
 from .forms import AnnualReviewPlanForm, AnnualReviewRecordForm, ReplyForm, RequestForm
 

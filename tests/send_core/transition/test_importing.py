@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from send_core.ehc.models import EhcPlan, EhcPlanStatus
-from send_core.ehc.selectors import current_ehc_plan
+from send_core.ehc.requests.selectors import current_ehc_plan
 from send_core.models import Pupil, RegisterEntry, SupportPlan
 from send_core.transition.importing import import_transition_record
 from send_core.transition.records import transition_record
