@@ -2,33 +2,33 @@
 
 from __future__ import annotations
 
-import importlib
-
 from django.db import connection
 from django.db.models.signals import post_delete, post_save
 
+from send_core.ehc.models import CaseAnnualReview, ClockException, EhcCase, EhcRequest
+from send_core.models import OutcomeProgress, Pupil, PupilNeed, RegisterEntry, Review, SupportPlan
+from send_core.provision.models import GroupMember, IndividualProvision, ProvisionGroup
 from tenants.models import Organisation
 from tenants.roles import OrganisationKind
 
-# The records the figures are worked out from: the register, needs, plans and reviews, and (where
-# those parts are installed) costed provision and EHC casework.
-WATCHED = {
-    "send_core.models": ("Pupil", "RegisterEntry", "PupilNeed", "SupportPlan", "Review", "OutcomeProgress"),
-    "send_core.provision.models": ("ProvisionGroup", "GroupMember", "IndividualProvision"),
-    "send_core.ehc.models": ("EhcRequest", "EhcCase", "ClockException", "CaseAnnualReview"),
-}
+# The records the figures are worked out from: the register, needs, plans and reviews, costed
+# provision and EHC casework. Reporting sits above the domain apps, so it names them plainly.
+WATCHED: tuple[type, ...] = (
+    Pupil,
+    RegisterEntry,
+    PupilNeed,
+    SupportPlan,
+    Review,
+    OutcomeProgress,
+    ProvisionGroup,
+    GroupMember,
+    IndividualProvision,
+    EhcRequest,
+    EhcCase,
+    ClockException,
+    CaseAnnualReview,
+)
 REFRESHED_HERE = (OrganisationKind.SCHOOL, OrganisationKind.LOCAL_AUTHORITY)
-
-
-def _watched_models() -> list[type]:
-    models = []
-    for module_name, names in WATCHED.items():
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        models += [getattr(module, name) for name in names if hasattr(module, name)]
-    return models
 
 
 def _organisation_here() -> Organisation | None:
@@ -71,7 +71,7 @@ def connect() -> None:
 
     # Imports, toolkit changes and reviews write many rows at once, without post_save for each.
     records_changed_in_bulk.connect(records_changed, dispatch_uid="reporting-refresh-bulk")
-    for model in _watched_models():
+    for model in WATCHED:
         label = f"{model._meta.app_label}.{model.__name__}"
         post_save.connect(records_changed, sender=model, dispatch_uid=f"reporting-refresh-{label}")
         post_delete.connect(records_changed, sender=model, dispatch_uid=f"reporting-refresh-del-{label}")

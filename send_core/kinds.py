@@ -38,6 +38,16 @@ AnnualCost = Callable[[Any, datetime.date], Decimal | None]
 
 
 @dataclass(frozen=True)
+class RecordSection:
+    """The kind's page in a pupil's record: its navigation label, URL name and place (lower comes first)."""
+
+    key: str
+    label: str  # "" where the toolkit names it (the plan)
+    url_name: str
+    order: int
+
+
+@dataclass(frozen=True)
 class RecordKind:
     key: str
     label: str
@@ -51,6 +61,8 @@ class RecordKind:
     read_from_file: FileReader | None = None
     # What the kind adds to an EHC request's evidence.
     annual_cost: AnnualCost | None = None
+    # Its page in the pupil's record, where it has one of its own.
+    section: RecordSection | None = None
 
     def __post_init__(self) -> None:
         if bool(self.transition_section) == bool(self.stays_with_school):
@@ -78,6 +90,12 @@ def record_kind(key: str) -> RecordKind | None:
 def kinds_in_section(section: str) -> tuple[RecordKind, ...]:
     """The kinds a transition-file section carries."""
     return tuple(kind for kind in _KINDS.values() if kind.transition_section == section)
+
+
+def record_sections() -> tuple[RecordSection, ...]:
+    """The record's pages the kinds contribute, in order, each once."""
+    by_key = {kind.section.key: kind.section for kind in _KINDS.values() if kind.section is not None}
+    return tuple(sorted(by_key.values(), key=lambda section: section.order))
 
 
 def kind_for_model(model: type[Model]) -> RecordKind | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from send_core.kinds import ImportedPart, RecordKind, register_record_kind
+from send_core.kinds import ImportedPart, RecordKind, RecordSection, register_record_kind
 from send_core.models import Pupil
 from send_core.services.base import AuditAction, audit
 
@@ -88,6 +88,7 @@ EHC_KINDS = (
         transition_section="ehc_plan",
         write_to_file=plan_for_file,
         read_from_file=plan_from_file,
+        section=RecordSection("ehc", "EHC", "ehc:pupil-ehc", 90),
     ),
     RecordKind(
         "ehc_requests",

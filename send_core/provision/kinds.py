@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from send_core.kinds import RecordKind, register_record_kind
+from send_core.kinds import RecordKind, RecordSection, register_record_kind
 from send_core.models import Pupil
 
 from .models import GroupMember, IndividualProvision, SessionAttendance
@@ -26,6 +26,8 @@ PROVISION_KINDS = (
         stays_with_school="groups and sessions are this school's timetable; what the pupil receives travels as "
         "the plan's provision, and its impact as assessments",
         annual_cost=annual_cost,
+        # The page is the record's own (send_core), drawn from the panel this app registers in ports.py.
+        section=RecordSection("provision", "Provision", "send_core:pupil-provision", 60),
     ),
 )
 

@@ -4,7 +4,7 @@ and putting each look at the record in the audit trail. (Form pages and lists ar
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -14,6 +14,7 @@ from send_platform.audit.models import AuditAction
 from send_platform.audit.services import record_children_shown as _record_children_shown
 
 from .. import permissions
+from ..kinds import RecordSection, record_sections
 from ..models import Pupil
 from ..selectors.pupils import get_visible_pupil
 from ..selectors.register import current_stage
@@ -88,24 +89,17 @@ class Section:
     current: bool
 
 
-# The parts of a pupil's record, in the order of the record's own navigation.
-SECTION_ORDER: tuple[tuple[str, str, str], ...] = (
-    ("overview", "Overview", "send_core:pupil"),
-    ("needs", "Needs", "send_core:pupil-needs"),
-    ("concerns", "Concerns", "send_core:pupil-concerns"),
-    ("register", "Register", "send_core:pupil-register"),
-    ("plan", "", "send_core:pupil-plan"),  # named by the toolkit
-    ("reviews", "Reviews", "send_core:pupil-reviews"),
-    ("provision", "Provision", "send_core:pupil-provision"),
-    ("assessments", "Assessments", "send_core:pupil-assessments"),
-    ("agencies", "Agencies and consent", "send_core:pupil-agencies"),
-    ("ehc", "EHC", "ehc:pupil-ehc"),
-    ("documents", "Documents", "send_core:pupil-documents"),
-    ("meetings", "Meetings with parents", "send_core:pupil-meetings"),
-    ("medical", "Medical", "send_core:pupil-medical"),
-    ("chronology", "Chronology", "send_core:pupil-chronology"),
-    ("viewed", "Who has viewed", "send_core:pupil-viewed"),
+# The record's own pages around those the kinds of record contribute (send_core/kinds.py).
+FIRST_SECTIONS = (RecordSection("overview", "Overview", "send_core:pupil", 0),)
+LAST_SECTIONS = (
+    RecordSection("chronology", "Chronology", "send_core:pupil-chronology", 1000),
+    RecordSection("viewed", "Who has viewed", "send_core:pupil-viewed", 1010),
 )
+
+
+def section_order() -> tuple[RecordSection, ...]:
+    """The parts of a pupil's record, in the order of the record's own navigation."""
+    return FIRST_SECTIONS + record_sections() + LAST_SECTIONS
 
 
 def pupil_context(
@@ -119,7 +113,7 @@ def pupil_context(
     roles = request.roles
     kit = toolkit(request)
     sections = []
-    for key, label, url_name in SECTION_ORDER:
+    for key, label, url_name, _ in (astuple(part) for part in section_order()):
         if key != "overview" and not send_record:
             continue
         if key == "viewed" and not permissions.can_view_audit_trail(roles):

@@ -88,6 +88,41 @@ def test_the_ehc_evidence_cost_comes_from_the_kinds_that_cost_provision(monkeypa
         RecordKind("a", "A", (), stays_with_school="a test kind that costs provision", annual_cost=lambda p, d: None)
     )
     kinds.register_record_kind(
-        RecordKind("b", "B", (), stays_with_school="a test kind that costs provision", annual_cost=lambda p, d: Decimal("120.50"))
+        RecordKind(
+            "b",
+            "B",
+            (),
+            stays_with_school="a test kind that costs provision",
+            annual_cost=lambda p, d: Decimal("120.50"),
+        )
     )
     assert _annual_cost(None, datetime.date(2026, 12, 4)) == Decimal("120.50")
+
+
+def test_the_record_navigation_is_built_from_the_kinds_in_its_usual_order():
+    from send_core.views.common import section_order
+
+    assert [(part.key, part.url_name) for part in section_order()] == [
+        ("overview", "send_core:pupil"),
+        ("needs", "send_core:pupil-needs"),
+        ("concerns", "send_core:pupil-concerns"),
+        ("register", "send_core:pupil-register"),
+        ("plan", "send_core:pupil-plan"),
+        ("reviews", "send_core:pupil-reviews"),
+        ("provision", "send_core:pupil-provision"),
+        ("assessments", "send_core:pupil-assessments"),
+        ("agencies", "send_core:pupil-agencies"),
+        ("ehc", "ehc:pupil-ehc"),
+        ("documents", "send_core:pupil-documents"),
+        ("meetings", "send_core:pupil-meetings"),
+        ("medical", "send_core:pupil-medical"),
+        ("chronology", "send_core:pupil-chronology"),
+        ("viewed", "send_core:pupil-viewed"),
+    ]
+
+
+def test_a_kind_without_its_app_leaves_no_link_behind(monkeypatch):
+    from send_core.views.common import section_order
+
+    monkeypatch.delitem(kinds._KINDS, "ehc_plans")
+    assert "ehc" not in [part.key for part in section_order()]
