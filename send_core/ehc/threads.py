@@ -46,10 +46,6 @@ def unread_in_thread(thread_root_id: int | None, applied_ids: Iterable[int], *, 
     ]
 
 
-def already_applied(applied_envelope_ids: Iterable[int], message: Message) -> bool:
-    return message.id in applied_envelope_ids
-
-
 def acknowledge(opened: OpenedMessage, *, organisation: Any, user: Any) -> None:
     """Acknowledge what was just opened, unless someone already did (from the exchange's own pages)."""
     if opened.message.recipient_id == organisation.pk and opened.message.state == "opened":

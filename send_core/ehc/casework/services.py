@@ -22,7 +22,7 @@ from send_core.services.base import AuditAction, audit, check_choice, long_date,
 from .. import clock
 from ..models import AdviceRequest, AdviceSource, CaseStatus, ClockException, EhcCase, ExceptionReason
 from ..permissions import CASEWORK_ROLES, casework_roles, require_allocator
-from ..threads import acknowledge, already_applied, organisation_here
+from ..threads import acknowledge, organisation_here, unread_in_thread
 
 
 def arrival_day(message: Message) -> datetime.date:
@@ -204,13 +204,7 @@ def take_in_school_replies(case: EhcCase, *, user: Any) -> list[Message]:
     applied: list[Message] = []
     with transaction.atomic(durable=True):
         case = locked_case(case)
-        for message in exchange.thread(case.request_envelope_id, organisation=organisation):
-            if (
-                message.recipient_id != organisation.pk
-                or already_applied(case.applied_envelope_ids, message)
-                or message.state in {"withdrawn", "expired"}
-            ):
-                continue
+        for message in unread_in_thread(case.request_envelope_id, case.applied_envelope_ids, organisation=organisation):
             opened = exchange.open(message.id, organisation=organisation, user=user)
             replies = case.evidence.setdefault("replies", [])
             replies.append(

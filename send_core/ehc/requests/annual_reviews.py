@@ -16,7 +16,7 @@ from send_core.services.base import AuditAction, audit, check_choice, long_date,
 from .. import reviews
 from ..models import AnnualReview, AnnualReviewStatus, EhcPlan, EhcPlanStatus, ReviewRecommendation
 from ..permissions import school_roles
-from ..threads import acknowledge, already_applied, date_in, organisation_here
+from ..threads import acknowledge, date_in, organisation_here, unread_in_thread
 from . import selectors
 from .services import store_plan
 
@@ -169,13 +169,7 @@ def take_in_annual_review_decision(review: AnnualReview, *, user: Any) -> bool:
     changed = False
     with transaction.atomic(durable=True):
         review = AnnualReview.objects.select_for_update().select_related("pupil").get(pk=review.pk)
-        for message in exchange.thread(review.envelope_id, organisation=organisation):
-            if (
-                message.recipient_id != organisation.pk
-                or already_applied(review.applied_envelope_ids, message)
-                or message.state in {"withdrawn", "expired"}
-            ):
-                continue
+        for message in unread_in_thread(review.envelope_id, review.applied_envelope_ids, organisation=organisation):
             opened = exchange.open(message.id, organisation=organisation, user=user)
             if message.kind == MessageKind.DECISION and opened.payload.get("type") == "annual_review_decision":
                 decision = opened.payload.get("decision", "")

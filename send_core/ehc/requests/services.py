@@ -32,7 +32,7 @@ from send_core.toolkit import current_toolkit
 from .. import evidence
 from ..models import PLAN_SECTIONS, EhcCase, EhcPlan, EhcPlanStatus, EhcRequest, RequestStatus
 from ..permissions import school_roles
-from ..threads import acknowledge, already_applied, date_in, organisation_here
+from ..threads import acknowledge, date_in, organisation_here, unread_in_thread
 from . import selectors
 
 logger = logging.getLogger(__name__)
@@ -337,13 +337,7 @@ def take_in_local_authority_replies(request: EhcRequest, *, user: Any) -> list[M
     applied: list[Message] = []
     with transaction.atomic(durable=True):
         request = EhcRequest.objects.select_for_update().select_related("pupil").get(pk=request.pk)
-        for message in exchange.thread(request.envelope_id, organisation=organisation):
-            if (
-                message.recipient_id != organisation.pk
-                or already_applied(request.applied_envelope_ids, message)
-                or message.state in {"withdrawn", "expired"}
-            ):
-                continue
+        for message in unread_in_thread(request.envelope_id, request.applied_envelope_ids, organisation=organisation):
             opened = exchange.open(message.id, organisation=organisation, user=user)
             try:
                 with transaction.atomic():
